@@ -1,0 +1,104 @@
+package io.streamlearn.common.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The raw {@code streamlearn.*} settings of a process, merged from (lowest precedence first) a properties
+ * file, environment variables ({@code STREAMLEARN_...}) and explicit overrides such as command-line options.
+ * Service config records read typed values from it through {@link ConfigKey}s and reject unknown keys
+ * under their own prefix, so that a typo fails the start instead of being silently ignored.
+ */
+public final class Settings {
+    public static final String PREFIX = "streamlearn.";
+    private static final String ENV_PREFIX = "STREAMLEARN_";
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    /**
+     * Loads settings. Environment variables map to keys by lower-casing and turning underscores into
+     * dots, so keys themselves use only dots. Keys outside {@code streamlearn.} are ignored.
+     */
+    public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>();
+        if (propertiesFile != null) {
+            merged.putAll(readProperties(propertiesFile));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_PREFIX)) {
+                merged.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        merged.putAll(overrides);
+        merged.keySet().removeIf(k -> !k.startsWith(PREFIX));
+        return new Settings(merged);
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k)));
+        return out;
+    }
+
+    public <T> T get(ConfigKey<T> key) {
+        String raw = values.getOrDefault(key.name(), key.defaultValue());
+        if (raw == null) {
+            throw new ConfigException(key.name() + " is required (" + key.doc() + "); set it or " + key.envName());
+        }
+        return key.parse(raw);
+    }
+
+    /** Every setting under {@code prefix}, with the prefix removed (used to pass Kafka client settings through). */
+    public Map<String, String> withPrefix(String prefix) {
+        return values.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toUnmodifiableMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue));
+    }
+
+    /** Fails with a message listing the unknown keys under {@code prefix} and the keys that are valid there. */
+    public void requireKnown(String prefix, Collection<? extends ConfigKey<?>> keys) {
+        Set<String> known = keys.stream().map(ConfigKey::name).collect(Collectors.toSet());
+        Set<String> unknown = new TreeSet<>();
+        for (String k : values.keySet()) {
+            if (k.startsWith(prefix) && !known.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key(s) " + unknown + "; valid keys under " + prefix
+                    + " are " + new TreeSet<>(known));
+        }
+    }
+
+    /** A copy with {@code overrides} applied on top. */
+    public Settings with(Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(values);
+        merged.putAll(overrides);
+        return new Settings(merged);
+    }
+}
