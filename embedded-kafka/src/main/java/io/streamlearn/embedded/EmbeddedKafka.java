@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -35,8 +35,8 @@ import kafka.server.KafkaRaftServer;
  * configured so that a single node supports everything the pipeline uses (idempotent and transactional producers,
  * Kafka Streams with {@code exactly_once_v2}, consumer groups, compacted topics, 16 MiB model snapshots) and it
  * never auto-creates topics. {@link #stop()} and {@link #restart()} bring the same broker (same port, same data)
- * down and back up, so tests can check how clients behave while the broker is away. Not thread-safe: drive one
- * instance from one thread.
+ * down and back up, so tests can check how clients behave while the broker is away. The lifecycle methods are
+ * synchronized, so a shutdown hook may close a broker that another thread started.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -127,7 +127,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Shuts the broker down and waits until it is gone, keeping its data directory and ports so that
      * {@link #restart()} brings the same broker back. Does nothing if it is already stopped.
      */
-    public void stop() {
+    public synchronized void stop() {
         KafkaRaftServer running = server;
         if (running == null) {
             return;
@@ -145,7 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @throws IllegalStateException if the broker was closed, or did not come up within 60 s
      */
-    public void restart() {
+    public synchronized void restart() {
         if (closed) {
             throw new IllegalStateException("EmbeddedKafka on " + bootstrapServers() + " is closed");
         }
@@ -171,7 +171,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Stops the broker and deletes the data directory if {@link #start()} created it. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -187,7 +187,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private Map<String, String> brokerProperties() {
         String dir = dataDir.toString();
-        Properties p = new Properties();
+        Map<String, String> p = new HashMap<>();
         // KRaft combined mode: this one node is the whole cluster, broker and its own controller quorum.
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
@@ -234,10 +234,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("background.threads", "4");
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Map<String, String> map = (Map) p;
-        return map;
+        return p;
     }
 
     /**

@@ -2,11 +2,16 @@ package io.streamlearn.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -19,13 +24,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One broker for the class (startup is the slow part); each test uses its own topic. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -43,6 +51,12 @@ class EmbeddedKafkaTest {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    @AfterEach
+    void bringBrokerBack() {
+        // A test that failed while the broker was stopped must not take the others down with it.
+        kafka.restart();
     }
 
     @Test
@@ -64,18 +78,26 @@ class EmbeddedKafkaTest {
     void shouldKeepCommittedRecordsAcrossStopAndRestart() throws Exception {
         String topic = createTopic("restart");
         String bootstrap = kafka.bootstrapServers();
+        // One producer lives through the outage, as a service's would.
         try (KafkaProducer<String, String> producer = producer(Map.of())) {
             producer.send(new ProducerRecord<>(topic, "k", "before-stop")).get(10, TimeUnit.SECONDS);
-        }
 
-        kafka.stop();
-        kafka.restart();
+            kafka.stop();
+            // send() itself may block (metadata) while the broker is away, so it runs beside the restart.
+            CompletableFuture<RecordMetadata> sentWhileDown = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return producer.send(new ProducerRecord<>(topic, "k", "while-down")).get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Thread.sleep(200);
+            kafka.restart();
 
-        assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
-        try (KafkaProducer<String, String> producer = producer(Map.of())) {
-            producer.send(new ProducerRecord<>(topic, "k", "after-restart")).get(30, TimeUnit.SECONDS);
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            sentWhileDown.get(30, TimeUnit.SECONDS);
         }
-        assertThat(consumeValues(topic, 2, "read_uncommitted")).containsExactly("before-stop", "after-restart");
+        assertThat(consumeValues(topic, 2, "read_uncommitted")).containsExactly("before-stop", "while-down");
     }
 
     @Test
@@ -99,8 +121,18 @@ class EmbeddedKafkaTest {
     }
 
     @Test
-    void shouldKeepAGivenDataDirAndPortAcrossBrokerInstances(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
+    void shouldAcceptRecordsAsLargeAsAModelSnapshot() throws Exception {
+        String topic = createTopic("large");
+        String snapshot = "x".repeat(16 * 1024 * 1024);
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20 * 1024 * 1024))) {
+            producer.send(new ProducerRecord<>(topic, "model", snapshot)).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(consumeValues(topic, 1, "read_uncommitted")).singleElement()
+                .satisfies(value -> assertThat(value).hasSameSizeAs(snapshot));
+    }
+
+    @Test
+    void shouldKeepAGivenDataDirAndPortAcrossBrokerInstances(@TempDir Path dir) throws Exception {
         int port;
         String topic;
         try (EmbeddedKafka first = EmbeddedKafka.start(dir, 0)) {
@@ -151,7 +183,7 @@ class EmbeddedKafkaTest {
     }
 
     private static KafkaProducer<String, String> producer(EmbeddedKafka broker, Map<String, Object> extra) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

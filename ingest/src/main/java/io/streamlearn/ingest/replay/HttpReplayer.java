@@ -1,0 +1,151 @@
+package io.streamlearn.ingest.replay;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import io.streamlearn.ingest.dataset.Dataset;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams a {@link Dataset} (or a range of it) into the ingest API as labeled samples: JSON batches POSTed to
+ * {@code /v1/samples} one after the other, paced to a rate in samples per second (0: as fast as the API
+ * answers). A 503 is retried after its Retry-After a bounded number of times; any other non-2xx stops the
+ * replay with a {@link ReplayException} carrying the status and answer.
+ */
+public final class HttpReplayer {
+    private static final Logger log = LoggerFactory.getLogger(HttpReplayer.class);
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final int DEFAULT_MAX_RETRIES = 5;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    private static final long MAX_RETRY_AFTER_SECONDS = 60;
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
+
+    /** Called after each accepted batch with the samples accepted so far and the time since the replay began. */
+    @FunctionalInterface
+    public interface Progress {
+        void sent(long samples, Duration elapsed);
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI samplesUri;
+    private final int batchSize;
+    private final double samplesPerSecond;
+    private final int maxRetries;
+
+    /**
+     * @param ingestBase the API's base address, e.g. {@code http://127.0.0.1:8080}
+     * @param samplesPerSecond target rate; 0 sends as fast as the API takes them
+     * @param maxRetries how many times one batch is retried after a 503
+     */
+    public HttpReplayer(URI ingestBase, int batchSize, double samplesPerSecond, int maxRetries) {
+        if (batchSize < 1 || samplesPerSecond < 0 || maxRetries < 0) {
+            throw new IllegalArgumentException("batch size must be >= 1, rate and retries >= 0; got " + batchSize
+                    + ", " + samplesPerSecond + ", " + maxRetries);
+        }
+        this.samplesUri = ingestBase.resolve("/v1/samples");
+        this.batchSize = batchSize;
+        this.samplesPerSecond = samplesPerSecond;
+        this.maxRetries = maxRetries;
+    }
+
+    /** Sends the whole dataset; returns the number of samples accepted. */
+    public long replay(Dataset data, Progress progress) throws IOException, InterruptedException {
+        return replay(data, 0, data.size(), progress);
+    }
+
+    /** Sends samples {@code from} (inclusive) to {@code to} (exclusive); returns the number accepted. */
+    public long replay(Dataset data, int from, int to, Progress progress) throws IOException, InterruptedException {
+        if (from < 0 || to > data.size() || from > to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside " + data.name()
+                    + " of " + data.size() + " samples");
+        }
+        long start = System.nanoTime();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+        long sent = 0;
+        for (int i = from; i < to; i += batchSize) {
+            pace(start, sent);
+            int end = Math.min(to, i + batchSize);
+            buffer.reset();
+            writeBatch(data, i, end, buffer);
+            send(buffer.toByteArray(), sent);
+            sent += end - i;
+            progress.sent(sent, Duration.ofNanos(System.nanoTime() - start));
+        }
+        log.info("replayed {} samples of {} to {} in {} ms", sent, data.name(), samplesUri,
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+        return sent;
+    }
+
+    private void pace(long start, long sent) throws InterruptedException {
+        if (samplesPerSecond > 0) {
+            long due = start + (long) (sent / samplesPerSecond * 1e9);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+    }
+
+    static void writeBatch(Dataset data, int from, int to, ByteArrayOutputStream out) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartArray();
+            for (int i = from; i < to; i++) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("features");
+                for (float v : data.features()[i]) {
+                    if (v == 0f) {
+                        g.writeNumber(0); // most pixels; "0" is shorter and faster than "0.0"
+                    } else {
+                        g.writeNumber(v);
+                    }
+                }
+                g.writeEndArray();
+                g.writeNumberField("label", data.labels()[i]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private void send(byte[] body, long accepted) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(samplesUri)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status / 100 == 2) {
+                return;
+            }
+            if (status != 503 || attempt == maxRetries) {
+                throw new ReplayException("ingest answered " + status + " to a batch after " + accepted
+                        + " samples" + (status == 503 ? " (" + maxRetries + " retries)" : "") + ": "
+                        + response.body(), status, response.body(), accepted);
+            }
+            long seconds = retryAfterSeconds(response.headers().firstValue("Retry-After"));
+            log.warn("ingest answered 503, retrying in {} s ({}/{})", seconds, attempt + 1, maxRetries);
+            Thread.sleep(seconds * 1000);
+        }
+    }
+
+    private static long retryAfterSeconds(Optional<String> header) {
+        try {
+            return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Long.parseLong(header.orElse("1").trim())));
+        } catch (NumberFormatException e) {
+            return 1; // an HTTP date instead of seconds: wait a little
+        }
+    }
+}

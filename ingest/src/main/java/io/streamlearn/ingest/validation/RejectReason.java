@@ -1,0 +1,27 @@
+package io.streamlearn.ingest.validation;
+
+import java.util.Locale;
+
+/** Why records were rejected: a bounded set, used as the {@code reason} label of the rejection metric. */
+public enum RejectReason {
+    MALFORMED_JSON,
+    BODY_TOO_LARGE,
+    TOO_MANY_RECORDS,
+    NO_RECORDS,
+    NOT_AN_OBJECT,
+    MISSING_FIELD,
+    UNKNOWN_FIELD,
+    WRONG_TYPE,
+    FEATURE_COUNT,
+    NOT_FINITE,
+    LABEL_OUT_OF_RANGE,
+    INVALID_VALUE,
+    /** A valid record sent in the same request as an invalid one: requests are accepted or rejected whole. */
+    BATCH_REJECTED,
+    KAFKA_UNAVAILABLE;
+
+    /** The metric label and the {@code code} of a problem in an answer, e.g. {@code label_out_of_range}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,82 @@
+package io.streamlearn.scorer;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.prometheus.client.CollectorRegistry;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.kafka.TopicAdmin;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.scorer.metrics.ScorerMetrics;
+import io.streamlearn.scorer.model.ModelSlot;
+import io.streamlearn.scorer.topology.ScorerTopology;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running scorer: its Kafka Streams application over {@link ScorerTopology} and the served model. ONNX
+ * Runtime's environment is process-wide and never closed; this service owns the sessions it loads and closes them
+ * after the streams.
+ */
+public final class ScorerService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ScorerConfig config;
+    private final KafkaSettings kafka;
+    private final ModelSlot slot = new ModelSlot();
+    private final ScorerMetrics metrics;
+    private final KafkaStreams streams;
+
+    public ScorerService(ScorerConfig config, KafkaSettings kafka, CollectorRegistry registry) {
+        this.config = config;
+        this.kafka = kafka;
+        this.metrics = new ScorerMetrics(registry);
+        StreamsBuilder builder = new StreamsBuilder();
+        ScorerTopology.build(builder, config, slot, metrics, OrtEnvironment.getEnvironment());
+        this.streams = new KafkaStreams(builder.build(), ScorerTopology.streamsProperties(config, kafka));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("scorer stream thread failed; shutting the scorer down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
+     * models topic is loaded (scoring then runs on the stream threads).
+     */
+    public void start() {
+        TopicAdmin.ensureTopics(kafka, List.of(Topics.MODELS, Topics.EVENTS, Topics.SAMPLES, Topics.PREDICTIONS,
+                Topics.DEAD_LETTERS), TOPIC_TIMEOUT);
+        streams.start();
+        log.info("scorer '{}' started for model '{}' ({}, {} thread(s)), serving v{}", config.applicationId(),
+                config.modelName(), config.processingGuarantee(), config.threads(), slot.currentVersion());
+    }
+
+    /** Version of the model served now, 0 while none is loaded. */
+    public long currentVersion() {
+        return slot.currentVersion();
+    }
+
+    /** Records scored since start, events and samples together. */
+    public long scored() {
+        return metrics.scoredTotal();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Stops the streams (committing what was scored), then releases the served model. */
+    @Override
+    public void close() {
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            log.warn("scorer streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+        }
+        slot.close();
+    }
+}

@@ -1,0 +1,86 @@
+package io.streamlearn.scorer.topology;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.scorer.ScorerConfig;
+import io.streamlearn.scorer.metrics.ScorerMetrics;
+import io.streamlearn.scorer.model.ModelSlot;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The scorer's Kafka Streams topology: the models topic feeds a global store whose processor hot-swaps the
+ * served model; events and samples (read as bytes, so that undecodable records can be routed) are scored into
+ * predictions, invalid ones into dead letters.
+ */
+public final class ScorerTopology {
+    /** Global store of the latest accepted snapshot, keyed by model name. */
+    public static final String MODEL_STORE = "scorer-models";
+
+    private ScorerTopology() {
+    }
+
+    public static void build(StreamsBuilder builder, ScorerConfig config, ModelSlot slot, ScorerMetrics metrics,
+                             OrtEnvironment env) {
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.MODELS.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),
+                () -> new ModelUpdateProcessor(MODEL_STORE, config.modelName(), config.inputSize(), slot, metrics,
+                        env));
+        for (InputKind kind : InputKind.values()) {
+            scoreTopic(builder, kind, config, slot, metrics);
+        }
+    }
+
+    private static void scoreTopic(StreamsBuilder builder, InputKind kind, ScorerConfig config, ModelSlot slot,
+                                   ScorerMetrics metrics) {
+        String name = kind.topic.name();
+        // Persistent: records arriving before the first model can be many (a replay), so they wait on disk.
+        String heldStore = "scorer-held-" + name;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(heldStore),
+                Serdes.Long(), Serdes.ByteArray()));
+        builder.stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+                .process(() -> new ScoringProcessor(kind, heldStore, config, slot, metrics),
+                        Named.as("score-" + name), heldStore)
+                .split(Named.as("route-" + name + "-"))
+                .branch((key, outcome) -> outcome.isPrediction(), Branched.withConsumer(predictions -> predictions
+                        .mapValues(Outcome::prediction, Named.as(name + "-prediction"))
+                        .to(Topics.PREDICTIONS.name(), Produced.with(Topics.PREDICTIONS.keySerde(),
+                                Topics.PREDICTIONS.valueSerde()).withName(name + "-predictions-sink")),
+                        "predictions"))
+                .defaultBranch(Branched.withConsumer(deadLetters -> deadLetters
+                        .mapValues(Outcome::deadLetter, Named.as(name + "-dead-letter"))
+                        .to(Topics.DEAD_LETTERS.name(), Produced.with(Topics.DEAD_LETTERS.keySerde(),
+                                Topics.DEAD_LETTERS.valueSerde()).withName(name + "-dead-letters-sink")),
+                        "dead-letters"));
+    }
+
+    /** Kafka Streams settings for the scorer: our guarantees and state dir on top of the pass-through client settings. */
+    public static Properties streamsProperties(ScorerConfig config, KafkaSettings kafka) {
+        Properties p = KafkaClients.common(kafka, config.applicationId());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // A snapshot is up to 16 MiB: let the global consumer fetch a whole one per partition request.
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Topics.MAX_SNAPSHOT_BYTES + 64 * 1024);
+        return p;
+    }
+}
