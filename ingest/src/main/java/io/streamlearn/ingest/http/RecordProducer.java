@@ -34,6 +34,8 @@ final class RecordProducer implements AutoCloseable {
         Properties props = KafkaClients.producer(kafka, "streamlearn-ingest");
         // send() blocks while metadata is missing or the buffer is full: never longer than a request may wait.
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, System.getProperty("bs", "16384"));
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, System.getProperty("linger", "5"));
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.timeout = timeout;
     }
@@ -52,9 +54,11 @@ final class RecordProducer implements AutoCloseable {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
-            throw new ProduceException("Kafka did not acknowledge " + values.size() + " records on topic " + topic
-                    + " within " + timeout.toMillis() + " ms", e);
+            throw notAcknowledged(topic, values.size(), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
+                throw notAcknowledged(topic, values.size(), timeout);
+            }
             throw new ProduceException("Kafka refused records on topic " + topic + ": " + e.getCause().getMessage(),
                     e.getCause());
         } catch (KafkaException e) {
@@ -63,6 +67,11 @@ final class RecordProducer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ProduceException("interrupted while waiting for Kafka on topic " + topic, e);
         }
+    }
+
+    private ProduceException notAcknowledged(Topic<String, ?> topic, int records, Exception cause) {
+        return new ProduceException("Kafka did not acknowledge " + records + " records on topic " + topic
+                + " within " + timeout.toMillis() + " ms (" + cause.getMessage() + ")", cause);
     }
 
     /** Sends what is buffered and closes, waiting at most {@code wait}. */

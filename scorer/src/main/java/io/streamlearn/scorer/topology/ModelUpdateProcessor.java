@@ -84,8 +84,12 @@ final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void
             return false;
         }
         long served = slot.currentVersion();
-        if (snapshot.getVersion() <= served) {
-            log.info("snapshot v{} of model '{}' from {} ignored: not newer than the served v{}",
+        if (snapshot.getVersion() == served) {
+            log.debug("snapshot v{} of model '{}' from {} is already served", served, modelName, origin);
+            return false;
+        }
+        if (snapshot.getVersion() < served) {
+            log.info("snapshot v{} of model '{}' from {} ignored: older than the served v{}",
                     snapshot.getVersion(), modelName, origin, served);
             return false;
         }

@@ -67,7 +67,7 @@ public final class ScorerTopology {
                         "dead-letters"));
     }
 
-    /** Kafka Streams settings for the scorer: our guarantees and state dir on top of the pass-through client settings. */
+    /** Kafka Streams settings: our guarantee and state dir on top of the pass-through client settings. */
     public static Properties streamsProperties(ScorerConfig config, KafkaSettings kafka) {
         Properties p = KafkaClients.common(kafka, config.applicationId());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());

@@ -65,7 +65,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
             all.forEachRemaining(kv -> heldCount++);
         }
         if (heldCount > 0) {
-            log.info("task {}: {} {} records held from before a model was loaded", context.taskId(), heldCount,
+            log.info("task {}: {} record(s) of {} held from before a model was loaded", context.taskId(), heldCount,
                     kind.topic);
         }
         context.schedule(HELD_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> scoreHeldIfModelLoaded());
@@ -122,7 +122,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         held.put(in.offset(), in.encode());
         heldCount++;
         if (heldCount == 1 || heldCount % 10_000 == 0) {
-            log.info("task {}: no model loaded yet, holding {} {} records", context.taskId(), heldCount, kind.topic);
+            log.info("task {}: no model loaded yet, holding {} record(s) of {}", context.taskId(), heldCount,
+                    kind.topic);
         }
     }
 
@@ -151,7 +152,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
             }
         }
         scored.forEach(held::delete);
-        log.info("task {}: scored {} held {} records with {}", context.taskId(), scored.size(), kind.topic, model);
+        log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), scored.size(), kind.topic, model);
         heldCount = 0;
     }
 

@@ -1,6 +1,7 @@
 package io.streamlearn.scorer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.streamlearn.scorer.testing.TestModels;
@@ -74,7 +75,7 @@ class ModelSlotTest {
         assertThat(served.isClosed()).isTrue();
         assertThat(slot.tryAcquire()).isEmpty();
         try (OnnxModel late = model(2)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> slot.install(late))
+            assertThatThrownBy(() -> slot.install(late))
                     .isInstanceOf(IllegalStateException.class);
         }
     }

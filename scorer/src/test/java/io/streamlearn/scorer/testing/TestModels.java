@@ -65,7 +65,7 @@ public final class TestModels {
         }
     }
 
-    /** A valid snapshot of {@link #MODEL} whose lineage says it learned samples partition 0 up to {@code learnedUpTo}. */
+    /** A valid snapshot of {@link #MODEL} whose lineage has learned samples partition 0 up to {@code learnedUpTo}. */
     public static ModelSnapshot snapshot(long version, int inputSize, int classes, int shift, long learnedUpTo) {
         return snapshotBuilder(version, inputSize, classes,
                 ByteString.copyFrom(onnx(inputSize, classes, shift, INPUT, OUTPUT)))

@@ -2,6 +2,7 @@ package io.streamlearn.trainer.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -66,7 +67,7 @@ class OnnxExporterTest {
         for (int row = 0; row < ROWS; row++) {
             for (int c = 0; c < CLASSES; c++) {
                 assertThat(actual[row][c]).as("row %d class %d", row, c)
-                        .isCloseTo(expected[row][c], org.assertj.core.data.Offset.offset(1e-5f));
+                        .isCloseTo(expected[row][c], offset(1e-5f));
             }
         }
     }
@@ -80,7 +81,7 @@ class OnnxExporterTest {
             NodeInfo input = session.getInputInfo().get(OnnxExporter.INPUT_NAME);
             NodeInfo output = session.getOutputInfo().get(OnnxExporter.OUTPUT_NAME);
             assertThat(((TensorInfo) input.getInfo()).getShape()).containsExactly(-1, INPUTS);
-            assertThat(((TensorInfo) input.getInfo()).dimensionNames[0]).isEqualTo("N");
+            assertThat(((TensorInfo) input.getInfo()).getDimensionNames()[0]).isEqualTo("N");
             assertThat(((TensorInfo) output.getInfo()).getShape()).containsExactly(-1, CLASSES);
             assertThat(session.getMetadata().getCustomMetadata())
                     .containsEntry("model_name", "m").containsEntry("model_version", "3");
@@ -104,7 +105,7 @@ class OnnxExporterTest {
         float[][] actual = runOnnx(OnnxExporter.export(network, Map.of()), x);
         for (int row = 0; row < 4; row++) {
             for (int c = 0; c < CLASSES; c++) {
-                assertThat(actual[row][c]).isCloseTo(expected[row][c], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(actual[row][c]).isCloseTo(expected[row][c], offset(1e-5f));
             }
         }
     }
@@ -137,7 +138,8 @@ class OnnxExporterTest {
     void shouldRefuseAnUnsupportedOutputActivation() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(INPUTS).nOut(5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder().nIn(5).nOut(CLASSES).activation(Activation.SOFTPLUS).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(5).nOut(CLASSES)
+                        .activation(Activation.SOFTPLUS).build())
                 .build();
 
         assertThatThrownBy(() -> OnnxExporter.checkSupported(conf))

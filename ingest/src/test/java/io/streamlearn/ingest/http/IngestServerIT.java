@@ -1,0 +1,283 @@
+package io.streamlearn.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.client.CollectorRegistry;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.topic.Topic;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.wire.Label;
+import io.streamlearn.common.wire.Sample;
+import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.ingest.IngestConfig;
+import io.streamlearn.ingest.dataset.Dataset;
+import io.streamlearn.ingest.replay.HttpReplayer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The ingest API on a real in-process Kafka broker. The broker outage test runs last. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IngestServerIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String GOOD = "{\"features\": [0.5, 1, 0, -2], \"label\": 1}";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final CollectorRegistry registry = new CollectorRegistry();
+    private EmbeddedKafka broker;
+    private KafkaSettings kafka;
+    private IngestServer server;
+    private URI base;
+
+    @BeforeAll
+    void start() {
+        broker = EmbeddedKafka.start();
+        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
+        IngestConfig config = new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50, Duration.ofSeconds(3), 2);
+        server = IngestServer.start(config, kafka, registry);
+        base = URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, "application/json", body);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return MAPPER.readTree(response.body());
+    }
+
+    private static List<String> ids(HttpResponse<String> response) throws Exception {
+        List<String> ids = new ArrayList<>();
+        json(response).get("ids").forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    @Test
+    @Order(1)
+    void shouldProduceAcceptedSamplesKeyedById() throws Exception {
+        HttpResponse<String> response = post("/v1/samples", "application/json; charset=UTF-8",
+                "[{\"id\": \"s-1\", \"features\": [0.5, 1, 0, -2], \"label\": 1, \"timestamp\": 42}, " + GOOD + "]");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).get("accepted").asInt()).isEqualTo(2);
+        List<String> ids = ids(response);
+        assertThat(ids.get(0)).isEqualTo("s-1");
+        Map<String, Sample> produced = read(Topics.SAMPLES, ids);
+        assertThat(produced.get("s-1")).isEqualTo(Sample.newBuilder().setId("s-1").addFeatures(0.5f)
+                .addFeatures(1f).addFeatures(0f).addFeatures(-2f).setLabel(1).setTimestampMs(42).build());
+        assertThat(produced.get(ids.get(1)).getId()).isEqualTo(ids.get(1));
+        assertThat(produced.get(ids.get(1)).getTimestampMs()).isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void shouldProduceEventsByIdAndLabelsByEventId() throws Exception {
+        HttpResponse<String> events = post("/v1/events", "{\"id\": \"e-1\", \"features\": [1, 2, 3, 4]}");
+        HttpResponse<String> labels = post("/v1/labels",
+                "[{\"event_id\": \"e-1\", \"label\": 2}, {\"eventId\": \"e-2\", \"label\": 0}]");
+
+        assertThat(events.statusCode()).as(events.body()).isEqualTo(202);
+        assertThat(labels.statusCode()).as(labels.body()).isEqualTo(202);
+        assertThat(ids(labels)).containsExactly("e-1", "e-2");
+        assertThat(read(Topics.EVENTS, List.of("e-1")).get("e-1").getFeaturesList()).containsExactly(1f, 2f, 3f, 4f);
+        Map<String, Label> produced = read(Topics.LABELS, List.of("e-1", "e-2"));
+        assertThat(produced.get("e-1").getLabel()).isEqualTo(2);
+        assertThat(produced.get("e-2").getEventId()).isEqualTo("e-2");
+    }
+
+    @Test
+    @Order(3)
+    void shouldRejectBadRequestsSayingWhereAndProduceNothing() throws Exception {
+        Map<TopicPartition, Long> before = endOffsets();
+
+        HttpResponse<String> malformed = post("/v1/samples", "[" + GOOD + ",\n {\"features\": [1, 2,]}]");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).get("line").asInt()).isEqualTo(2);
+        assertThat(json(malformed).get("column").asInt()).isPositive();
+        assertThat(json(malformed).get("error").asText()).startsWith("malformed JSON at line 2");
+
+        assertProblem(post("/v1/samples", "[" + GOOD + ", {\"features\": [1, 2, 3], \"label\": 0}]"),
+                1, "features", "feature_count");
+        assertProblem(post("/v1/samples", "{\"features\": [1, NaN, 3, 4], \"label\": 0}"),
+                0, "features[1]", "not_finite");
+        assertProblem(post("/v1/samples", "{\"features\": [1, 2, 3, 4], \"label\": 3}"),
+                0, "label", "label_out_of_range");
+        assertProblem(post("/v1/samples", "{\"features\": [1, 2, 3, 4]}"), 0, "label", "missing_field");
+        assertProblem(post("/v1/events", "{\"features\": [1, 2, \"3\", 4]}"), 0, "features[2]", "wrong_type");
+        assertProblem(post("/v1/labels", "{\"event_id\": 5, \"label\": 1}"), 0, "event_id", "wrong_type");
+        assertThat(post("/v1/samples", "[]").statusCode()).isEqualTo(400);
+        assertThat(post("/v1/samples", "[" + String.join(",", Collections.nCopies(51, "{}")) + "]").statusCode())
+                .isEqualTo(413);
+
+        HttpResponse<String> large = post("/v1/samples", "[" + (GOOD + ",").repeat(200) + GOOD + "]");
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(json(large).get("error").asText()).contains("8192 bytes");
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        ("[" + (GOOD + ",").repeat(400) + GOOD + "]").getBytes(StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as("body without Content-Length, limit checked while reading")
+                .isEqualTo(413);
+
+        assertThat(post("/v1/samples", "text/plain", GOOD).statusCode()).isEqualTo(415);
+        assertThat(post("/v1/samples", "application/json; charset=ISO-8859-1", GOOD).statusCode()).isEqualTo(415);
+        assertThat(post("/v2/samples", GOOD).statusCode()).isEqualTo(404);
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+
+        assertThat(endOffsets()).as("nothing of a rejected request is produced").isEqualTo(before);
+        assertThat(metric("streamlearn_ingest_records_rejected_total", "samples", "batch_rejected")).isEqualTo(1);
+        assertThat(metric("streamlearn_ingest_requests_total", "samples", "413")).isEqualTo(3);
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int index, String field, String code)
+            throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode problem = json(response).get("problems").get(0);
+        assertThat(problem.get("index").asInt()).isEqualTo(index);
+        assertThat(problem.get("field").asText()).isEqualTo(field);
+        assertThat(problem.get("code").asText()).isEqualTo(code);
+        assertThat(problem.get("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    @Order(4)
+    void shouldAnswerHealthAndCountMetrics() throws Exception {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(metric("streamlearn_ingest_records_accepted_total", "samples")).isGreaterThanOrEqualTo(2);
+        assertThat(registry.getSampleValue("streamlearn_ingest_request_seconds_count", new String[] {"endpoint"},
+                new String[] {"samples"})).isGreaterThan(5);
+        assertThat(metric("streamlearn_ingest_request_bytes_total", "samples")).isGreaterThan(1000);
+    }
+
+    @Test
+    @Order(5)
+    void shouldReplayEverySampleOfADataset() throws Exception {
+        int n = 1234;
+        float[][] features = new float[n][];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            features[i] = new float[] {i, i / 1000f, 0f, -1f};
+            labels[i] = i % 3;
+        }
+        Map<TopicPartition, Long> before = endOffsets();
+
+        long sent = new HttpReplayer(base, 40, 0, 0).replay(new Dataset("synthetic", features, labels),
+                (count, elapsed) -> { });
+
+        assertThat(sent).isEqualTo(n);
+        long produced = endOffsets().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(Topics.SAMPLES.name()))
+                .mapToLong(e -> e.getValue() - before.get(e.getKey())).sum();
+        assertThat(produced).isEqualTo(n);
+    }
+
+    @Test
+    @Order(6)
+    void shouldAnswer503WithRetryAfterWhileKafkaIsDown() throws Exception {
+        broker.stop();
+        try {
+            HttpResponse<String> response = post("/v1/samples", GOOD);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(response).get("error").asText()).contains("did not acknowledge");
+            assertThat(registry.getSampleValue("streamlearn_ingest_produce_errors_total")).isEqualTo(1);
+        } finally {
+            broker.restart();
+        }
+        assertThat(post("/v1/samples", GOOD).statusCode()).isEqualTo(202);
+    }
+
+    private double metric(String name, String... labelValues) {
+        String[] labels = labelValues.length == 1 ? new String[] {"endpoint"}
+                : new String[] {"endpoint", name.contains("rejected") ? "reason" : "status"};
+        Double value = registry.getSampleValue(name, labels, labelValues);
+        return value == null ? 0 : value;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        return new KafkaConsumer<>(KafkaClients.consumer(kafka, "ingest-it", null),
+                Topics.SAMPLES.keySerde().deserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    private Map<TopicPartition, Long> endOffsets() {
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (Topic<?, ?> t : List.of(Topics.SAMPLES, Topics.EVENTS, Topics.LABELS)) {
+                for (PartitionInfo p : c.partitionsFor(t.name())) {
+                    partitions.add(new TopicPartition(p.topic(), p.partition()));
+                }
+            }
+            return new HashMap<>(c.endOffsets(partitions));
+        }
+    }
+
+    /** Reads the topic from the start until every wanted key is seen (or 15 s pass), decoding the values. */
+    private <V> Map<String, V> read(Topic<String, V> topic, List<String> keys) {
+        Map<String, V> found = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            List<TopicPartition> partitions = c.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!found.keySet().containsAll(keys) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (keys.contains(r.key())) {
+                        found.put(r.key(), topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
+                    }
+                }
+            }
+        }
+        assertThat(found.keySet()).as("records on " + topic).containsExactlyInAnyOrderElementsOf(keys);
+        return found;
+    }
+
+}

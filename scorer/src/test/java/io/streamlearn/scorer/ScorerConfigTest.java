@@ -1,0 +1,82 @@
+package io.streamlearn.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamlearn.common.config.ConfigException;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.config.Settings;
+import io.streamlearn.scorer.topology.ScorerTopology;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class ScorerConfigTest {
+    @Test
+    void shouldUseDocumentedDefaults() {
+        ScorerConfig config = ScorerConfig.from(Settings.of(Map.of()));
+
+        assertThat(config.modelName()).isEqualTo("default");
+        assertThat(config.inputSize()).isEqualTo(784);
+        assertThat(config.applicationId()).isEqualTo("streamlearn-scorer");
+        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.stateDir())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "streamlearn-scorer-state"));
+        assertThat(config.commitIntervalMs()).isEqualTo(100);
+        assertThat(config.threads()).isEqualTo(1);
+        assertThat(ScorerConfig.KEYS).allSatisfy(key -> assertThat(key.doc()).isNotBlank());
+    }
+
+    @Test
+    void shouldReadEveryKey() {
+        ScorerConfig config = ScorerConfig.from(Settings.of(Map.of(
+                "streamlearn.scorer.model.name", "fraud",
+                "streamlearn.scorer.input.size", "30",
+                "streamlearn.scorer.application.id", "scorer-b",
+                "streamlearn.scorer.processing.guarantee", "at_least_once",
+                "streamlearn.scorer.state.dir", "/var/lib/scorer",
+                "streamlearn.scorer.commit.interval.ms", "1000",
+                "streamlearn.scorer.threads", "4")));
+
+        assertThat(config).isEqualTo(new ScorerConfig("fraud", 30, "scorer-b", "at_least_once",
+                Path.of("/var/lib/scorer"), 1000, 4));
+    }
+
+    @Test
+    void shouldRejectUnknownKeysUnderItsPrefix() {
+        assertThatThrownBy(() -> ScorerConfig.from(Settings.of(Map.of("streamlearn.scorer.treads", "2"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streamlearn.scorer.treads");
+    }
+
+    @Test
+    void shouldRejectAnUnsupportedProcessingGuarantee() {
+        assertThatThrownBy(() -> ScorerConfig.from(Settings.of(Map.of(
+                "streamlearn.scorer.processing.guarantee", "exactly_once"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("processing.guarantee");
+    }
+
+    @Test
+    void shouldPassGuaranteeStateDirAndClientSettingsToKafkaStreams() {
+        ScorerConfig config = new ScorerConfig("m", 4, "scorer-x", "exactly_once_v2", Path.of("/data/scorer"), 250, 2);
+        KafkaSettings kafka = new KafkaSettings("broker:9093", 3, (short) 3,
+                Map.of("security.protocol", "SSL", "processing.guarantee", "at_least_once"));
+
+        Properties p = ScorerTopology.streamsProperties(config, kafka);
+
+        assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-x")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9093")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/data/scorer").toString())
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
+                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+                .containsEntry(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class)
+                .containsEntry("security.protocol", "SSL");
+        new StreamsConfig(p);
+    }
+}
