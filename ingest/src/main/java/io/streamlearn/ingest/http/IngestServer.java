@@ -41,6 +41,8 @@ public final class IngestServer implements AutoCloseable {
     private static final String HEALTH_PATH = "/healthz";
     /** Requests waiting for a thread, per thread; their bodies are not read yet, so waiting costs little memory. */
     private static final int QUEUE_PER_THREAD = 32;
+    /** Status recorded in the metrics when the connection broke before an answer could be sent (as nginx does). */
+    private static final int CLIENT_GONE = 499;
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -125,13 +127,18 @@ public final class IngestServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             RecordEndpoint<?> target = endpoints.get(path);
             endpoint = target != null ? target.name() : HEALTH_PATH.equals(path) ? "healthz" : "other";
-            Response response = respond(exchange, path, target, body);
+            Response response;
+            try {
+                response = respond(exchange, path, target, body);
+            } catch (RuntimeException e) {
+                log.error("request to {} failed", endpoint, e);
+                response = Response.error(500, "internal error: " + e);
+            }
             status = response.status();
             send(exchange, response);
         } catch (IOException e) {
+            status = CLIENT_GONE;
             log.debug("connection failed during a request to {}: {}", endpoint, e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("request to {} failed", endpoint, e);
         } finally {
             metrics.request(endpoint, status, (System.nanoTime() - start) / 1e9, body.count());
             inFlight.decrementAndGet();

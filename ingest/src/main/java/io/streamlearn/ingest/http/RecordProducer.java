@@ -34,8 +34,6 @@ final class RecordProducer implements AutoCloseable {
         Properties props = KafkaClients.producer(kafka, "streamlearn-ingest");
         // send() blocks while metadata is missing or the buffer is full: never longer than a request may wait.
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
-        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, System.getProperty("bs", "16384"));
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, System.getProperty("linger", "5"));
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.timeout = timeout;
     }
@@ -56,8 +54,8 @@ final class RecordProducer implements AutoCloseable {
         } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
             throw notAcknowledged(topic, values.size(), e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
-                throw notAcknowledged(topic, values.size(), timeout);
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException expired) {
+                throw notAcknowledged(topic, values.size(), expired);
             }
             throw new ProduceException("Kafka refused records on topic " + topic + ": " + e.getCause().getMessage(),
                     e.getCause());

@@ -37,7 +37,9 @@ public final class HttpReplayer {
         void sent(long samples, Duration elapsed);
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** HTTP/1.1: the API's server does not speak HTTP/2, so skip the h2c upgrade offer on every request. */
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final URI samplesUri;
     private final int batchSize;
     private final double samplesPerSecond;
