@@ -25,12 +25,17 @@ public final class Lifecycle implements AutoCloseable {
         return resource;
     }
 
-    /** Blocks until the JVM is asked to stop; the shutdown hook closes every owned resource. */
-    public void awaitShutdown() throws InterruptedException {
+    /** On SIGTERM/SIGINT, close every owned resource before the JVM exits. */
+    public void closeOnShutdown() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             close();
             stopped.countDown();
         }, "streamlearn-shutdown"));
+    }
+
+    /** Blocks until the JVM is asked to stop; the shutdown hook closes every owned resource. */
+    public void awaitShutdown() throws InterruptedException {
+        closeOnShutdown();
         stopped.await();
     }
 

@@ -95,6 +95,13 @@ public final class Settings {
         }
     }
 
+    /** A copy where each of {@code defaults} applies only if the key is not set already. */
+    public Settings withDefaults(Map<String, String> defaults) {
+        Map<String, String> merged = new TreeMap<>(defaults);
+        merged.putAll(values);
+        return new Settings(merged);
+    }
+
     /** A copy with {@code overrides} applied on top. */
     public Settings with(Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(values);

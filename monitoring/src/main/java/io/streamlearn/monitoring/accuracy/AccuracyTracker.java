@@ -17,6 +17,7 @@ public final class AccuracyTracker {
     private final Map<String, SlidingAccuracy> bySource = new HashMap<>();
     private final Map<String, LinkedHashMap<Long, SlidingAccuracy>> byVersion = new HashMap<>();
     private final Map<String, Long> evaluated = new HashMap<>();
+    private final Map<String, Long> correct = new HashMap<>();
 
     public AccuracyTracker(int window, int trackedVersions, MonitoringMetrics metrics) {
         this.window = window;
@@ -30,6 +31,7 @@ public final class AccuracyTracker {
             metrics.labelDelay.observe(e.labelDelayMs() / 1000.0);
         }
         evaluated.merge(e.source(), 1L, Long::sum);
+        correct.merge(e.source(), e.correct() ? 1L : 0L, Long::sum);
         SlidingAccuracy overall = bySource.computeIfAbsent(e.source(), s -> new SlidingAccuracy(window));
         overall.add(e.correct());
         metrics.windowAccuracy.labels(e.source()).set(overall.accuracy());
@@ -66,6 +68,12 @@ public final class AccuracyTracker {
     public synchronized double windowAccuracy(String source) {
         SlidingAccuracy s = bySource.get(source);
         return s == null ? Double.NaN : s.accuracy();
+    }
+
+    /** Accuracy over every evaluation of a source since start, NaN before the first. */
+    public synchronized double overallAccuracy(String source) {
+        long n = evaluated.getOrDefault(source, 0L);
+        return n == 0 ? Double.NaN : (double) correct.getOrDefault(source, 0L) / n;
     }
 
     public synchronized long evaluated(String source) {

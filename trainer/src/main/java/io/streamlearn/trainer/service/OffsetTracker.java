@@ -23,11 +23,6 @@ final class OffsetTracker {
         pending.clear();
     }
 
-    /** Forgets records seen but not settled, e.g. of a batch that is dropped. */
-    void dropPending() {
-        pending.clear();
-    }
-
     /** Next offset to learn per partition, for everything settled. */
     Map<TopicPartition, Long> done() {
         return Map.copyOf(done);

@@ -1,5 +1,6 @@
 package io.streamlearn.trainer.service;
 
+import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.PartitionOffset;
 import io.streamlearn.trainer.TrainerConfig;
@@ -34,6 +35,15 @@ final class Snapshots {
                 .forEach(e -> snapshot.addOffsets(PartitionOffset.newBuilder().setTopic(e.getKey().topic())
                         .setPartition(e.getKey().partition()).setOffset(e.getValue())));
         return snapshot.build();
+    }
+
+    /** Refuses a snapshot the models topic would not accept, before anything is sent. */
+    static void requireFits(ModelSnapshot snapshot) {
+        if (snapshot.getSerializedSize() > Topics.MAX_SNAPSHOT_BYTES) {
+            throw new SnapshotTooLargeException("snapshot " + snapshot.getModelName() + " v" + snapshot.getVersion()
+                    + " is " + snapshot.getSerializedSize() + " bytes, over the " + Topics.MAX_SNAPSHOT_BYTES
+                    + "-byte limit of " + Topics.MODELS + "; use smaller hidden layers");
+        }
     }
 
     /** ONNX metadata_props: the lineage as text, so that the model file alone says where it came from. */

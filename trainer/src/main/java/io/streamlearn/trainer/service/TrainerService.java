@@ -249,11 +249,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
         metrics.exported((System.nanoTime() - t0) / 1e9);
         ModelSnapshot snapshot = lineage.toBuilder()
                 .setOnnxModel(ByteString.copyFrom(onnx)).build();
-        if (snapshot.getSerializedSize() > Topics.MAX_SNAPSHOT_BYTES) {
+        try {
+            Snapshots.requireFits(snapshot);
+        } catch (SnapshotTooLargeException e) {
             metrics.snapshotRefused();
-            throw new SnapshotTooLargeException("snapshot " + config.modelName() + " v" + version + " is "
-                    + snapshot.getSerializedSize() + " bytes, over the " + Topics.MAX_SNAPSHOT_BYTES
-                    + "-byte limit of " + Topics.MODELS + "; use smaller hidden layers");
+            throw e;
         }
         return snapshot;
     }

@@ -1,8 +1,11 @@
 package io.streamlearn.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.streamlearn.common.config.Settings;
+import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.trainer.TrainerConfig;
 import java.util.Map;
@@ -13,6 +16,20 @@ class SnapshotsTest {
     private final TrainerConfig config = TrainerConfig.from(Settings.of(Map.of(
             "streamlearn.trainer.model.name", "m", "streamlearn.trainer.input.size", "8",
             "streamlearn.trainer.classes", "3", "streamlearn.trainer.class.names", "a,b,c")));
+
+    @Test
+    void shouldRefuseASnapshotTheModelsTopicWouldNotAccept() {
+        ModelSnapshot lineage = Snapshots.lineage(config, 2, 10, Map.of(), Map.of(), 1L);
+        ModelSnapshot fits = lineage.toBuilder().setOnnxModel(ByteString.copyFrom(new byte[1024])).build();
+        ModelSnapshot tooLarge = lineage.toBuilder()
+                .setOnnxModel(ByteString.copyFrom(new byte[Topics.MAX_SNAPSHOT_BYTES])).build();
+
+        Snapshots.requireFits(fits);
+        assertThatThrownBy(() -> Snapshots.requireFits(tooLarge))
+                .isInstanceOf(SnapshotTooLargeException.class)
+                .hasMessageContaining("snapshot m v2 is " + tooLarge.getSerializedSize() + " bytes")
+                .hasMessageContaining("16777216-byte limit of models");
+    }
 
     @Test
     void shouldCarryTheLineageInTheSnapshotAndTheOnnxMetadata() {

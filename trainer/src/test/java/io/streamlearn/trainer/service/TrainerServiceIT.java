@@ -128,29 +128,44 @@ class TrainerServiceIT {
         assertThat(metric(registry, "streamlearn_trainer_snapshot_version")).isEqualTo(last.getVersion());
         assertThat(registry.getSampleValue("streamlearn_trainer_dead_letters_total", new String[] {"reason"},
                 new String[] {"label_out_of_range"})).isEqualTo(1.0);
-        assertThat(registry.getSampleValue("streamlearn_trainer_learn_seconds_count")).isPositive();
+        assertThat(metric(registry, "streamlearn_trainer_snapshots_published_total")).isEqualTo(snapshots.size());
+        assertThat(metric(registry, "streamlearn_trainer_export_seconds_count")).isEqualTo(snapshots.size());
+        assertThat(metric(registry, "streamlearn_trainer_learn_seconds_count"))
+                .isEqualTo(metric(registry, "streamlearn_trainer_batches_total")).isPositive();
 
         shouldContinueTheVersionsAndOffsetsAfterARestart(last);
     }
 
-    /** A new instance numbers its snapshots after the newest on the topic and learns only what came since. */
+    /**
+     * A new instance numbers its snapshots after the newest on the topic, learns only what came since the committed
+     * offsets, and on close publishes what it learned since its last snapshot (here: its only one).
+     */
     private void shouldContinueTheVersionsAndOffsetsAfterARestart(ModelSnapshot previous) throws Exception {
         produce(new Blobs(4, 8, 12).take(100).stream().map(s -> s.toBuilder().setId("more-" + s.getId()).build()).toList());
-        TrainerService service = new TrainerService(config(), kafka, new CollectorRegistry());
+        TrainerConfig rarely = new TrainerConfig(MODEL, config().network(), config().classNames(), 32, 1_000_000,
+                Duration.ofMinutes(10), "streamlearn-trainer", Duration.ofMillis(100));
+        TrainerService service = new TrainerService(rarely, kafka, new CollectorRegistry());
         Thread thread = new Thread(service, "trainer-it-2");
         thread.start();
         try {
-            List<ModelSnapshot> snapshots = read(Topics.MODELS,
-                    list -> !list.isEmpty() && list.get(list.size() - 1).getVersion() > previous.getVersion());
-            ModelSnapshot next = snapshots.get(snapshots.size() - 1);
-            assertThat(next.getVersion()).isEqualTo(previous.getVersion() + 1);
-            assertThat(next.getSamplesLearned()).isEqualTo(100); // no checkpoint yet: a fresh model from the offsets
-            assertThat(next.getOffsetsList().stream().mapToLong(PartitionOffset::getOffset).sum()).isEqualTo(2104);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (service.samplesLearned() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(service.samplesLearned()).isEqualTo(100);
+            assertThat(service.snapshotsPublished()).isZero();
+            assertThat(service.lastSnapshotVersion()).isEqualTo(previous.getVersion());
         } finally {
             service.close();
             thread.join(TIMEOUT.toMillis());
         }
+        List<ModelSnapshot> snapshots = read(Topics.MODELS,
+                list -> !list.isEmpty() && list.get(list.size() - 1).getVersion() > previous.getVersion());
+        ModelSnapshot next = snapshots.get(snapshots.size() - 1);
+        assertThat(next.getVersion()).isEqualTo(previous.getVersion() + 1);
+        assertThat(next.getSamplesLearned()).isEqualTo(100); // no checkpoint yet: a fresh model from the offsets
+        assertThat(next.getOffsetsList().stream().mapToLong(PartitionOffset::getOffset).sum()).isEqualTo(2104);
+        assertThat(service.snapshotsPublished()).isEqualTo(1);
     }
 
     /** Produces the samples plus four unlearnable records in between; returns where the bad ones landed, by key. */

@@ -1,0 +1,232 @@
+package io.streamlearn.app.local;
+
+import io.streamlearn.app.cli.SettingsOptions;
+import io.streamlearn.common.kafka.LatestSnapshot;
+import io.streamlearn.common.wire.ModelSnapshot;
+import io.streamlearn.ingest.dataset.Dataset;
+import io.streamlearn.ingest.dataset.IdxFiles;
+import io.streamlearn.ingest.dataset.MnistFetcher;
+import io.streamlearn.ingest.replay.HttpReplayer;
+import io.streamlearn.monitoring.accuracy.AccuracyTracker;
+import io.streamlearn.trainer.service.TrainerService;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamlearn local}: the whole pipeline in one process on an embedded broker, fed with the MNIST
+ * training images through the HTTP API, ending with a summary of measured numbers.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline in this process on an embedded Kafka broker: stream the MNIST "
+                + "training images through the ingest HTTP API while the trainer learns, the scorer scores and "
+                + "monitoring measures, then print a summary (final snapshot scored on the 10,000 test images "
+                + "with ONNX Runtime)."})
+public final class LocalRunCommand implements Callable<Integer> {
+    private static final String SAMPLE = "sample";
+
+    @Mixin
+    SettingsOptions settingsOptions = new SettingsOptions();
+
+    @Option(names = "--rate", defaultValue = "2000", paramLabel = "N",
+            description = "Samples per second sent to ingest; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--limit", defaultValue = "60000", paramLabel = "N",
+            description = "Number of training images to stream (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Stop streaming after this many seconds; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--batch", defaultValue = "500", paramLabel = "N",
+            description = "Samples per HTTP request (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the ingest HTTP API; 0 = a free port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--metrics-port", defaultValue = "9400", paramLabel = "PORT",
+            description = "Port of /metrics; 0 = a free port (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the broker and the state stores keep their data (default: a temporary folder, deleted at the end).")
+    Path dataDir;
+
+    @Option(names = "--mnist-cache", paramLabel = "DIR",
+            description = "Where MNIST is cached (default: ~/.cache/streamlearn/mnist).")
+    Path mnistCache;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        IdxFiles mnist = new MnistFetcher(mnistCache != null ? mnistCache : MnistFetcher.defaultCacheDir()).fetch();
+        Dataset train = mnist.readTrain();
+        Dataset test = mnist.readTest();
+        int count = Math.min(limit, train.size());
+        boolean tempDir = dataDir == null;
+        Path dir = tempDir ? Files.createTempDirectory("streamlearn-local-") : dataDir;
+        var settings = settingsOptions.load().withDefaults(Map.of(
+                "streamlearn.ingest.http.port", Integer.toString(httpPort),
+                "streamlearn.metrics.port", Integer.toString(metricsPort),
+                "streamlearn.metrics.host", "127.0.0.1",
+                "streamlearn.trainer.snapshot.every.ms", "2000"));
+        try (LocalPipeline pipeline = LocalPipeline.start(settings, dir)) {
+            out.printf("streamlearn local run: %d MNIST training images at %s, metrics on http://127.0.0.1:%d/metrics%n",
+                    count, rate > 0 ? (long) rate + " samples/s" : "full speed", pipeline.metricsPort());
+            Progress progress = new Progress(pipeline, count);
+            long sent = stream(pipeline, train, count, progress);
+            double streamSeconds = progress.elapsedSeconds();
+            awaitLearned(pipeline, sent, progress);
+            ModelSnapshot last = awaitFinalSnapshot(pipeline, sent);
+            await("the scorer to serve v" + last.getVersion(), Duration.ofSeconds(60),
+                    () -> pipeline.scorer().currentVersion() >= last.getVersion());
+            double testAccuracy = FinalEvaluation.accuracy(last, test);
+            printSummary(pipeline, sent, streamSeconds, last, testAccuracy, test.size(),
+                    (System.nanoTime() - started) / 1e9);
+        } finally {
+            if (tempDir) {
+                deleteRecursively(dir);
+            }
+        }
+        return 0;
+    }
+
+    private long stream(LocalPipeline pipeline, Dataset train, int count, Progress progress) throws Exception {
+        HttpReplayer replayer = new HttpReplayer(pipeline.ingestUri(), batch, rate, HttpReplayer.DEFAULT_MAX_RETRIES);
+        long deadline = durationSeconds > 0 ? System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos() : Long.MAX_VALUE;
+        long sent = 0;
+        // Stream in slices so that --duration can stop between requests.
+        int slice = Math.max(batch, 5000);
+        for (int from = 0; from < count && System.nanoTime() < deadline; from += slice) {
+            long before = sent;
+            sent += replayer.replay(train, from, Math.min(count, from + slice),
+                    (n, elapsed) -> progress.sent(before + n));
+        }
+        progress.sent(sent);
+        progress.print("streamed");
+        return sent;
+    }
+
+    private void awaitLearned(LocalPipeline pipeline, long sent, Progress progress) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (pipeline.trainer().samplesLearned() < sent) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the trainer learned " + pipeline.trainer().samplesLearned() + " of "
+                        + sent + " samples in 5 minutes");
+            }
+            Thread.sleep(200);
+            progress.maybePrint();
+        }
+        progress.print("learned");
+    }
+
+    /** The published snapshot that has learned every streamed sample, read back from the models topic. */
+    private ModelSnapshot awaitFinalSnapshot(LocalPipeline pipeline, long sent) throws Exception {
+        String model = pipeline.modelName();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var latest = LatestSnapshot.read(pipeline.kafka(), model, Duration.ofSeconds(30));
+            if (latest.isPresent() && latest.get().getSamplesLearned() >= sent) {
+                return latest.get();
+            }
+            Thread.sleep(500);
+        }
+        throw new TimeoutException("no snapshot of model " + model + " covering all " + sent + " samples within 60 s");
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void printSummary(LocalPipeline pipeline, long sent, double streamSeconds, ModelSnapshot last,
+                              double testAccuracy, int testSize, double wallSeconds) {
+        TrainerService trainer = pipeline.trainer();
+        AccuracyTracker accuracy = pipeline.monitoring().accuracy();
+        out.println();
+        out.println("summary");
+        out.printf("  samples streamed through HTTP      %d in %.1f s (%.0f samples/s)%n", sent, streamSeconds,
+                sent / streamSeconds);
+        out.printf("  samples learned                    %d in %d mini-batches%n", trainer.samplesLearned(), trainer.batches());
+        out.printf("  snapshots published                %d (final v%d, %d samples learned)%n",
+                trainer.snapshotsPublished(), last.getVersion(), last.getSamplesLearned());
+        out.printf("  prequential accuracy, trainer      %.4f (test-then-train on every learned sample)%n",
+                trainer.prequentialAccuracy());
+        out.printf("  prequential accuracy, scorer       %.4f (%d samples scored before the model had learned them)%n",
+                accuracy.overallAccuracy(SAMPLE), accuracy.evaluated(SAMPLE));
+        out.printf("  final snapshot on MNIST test set   %.4f (%d images, ONNX Runtime)%n", testAccuracy, testSize);
+        out.printf("  dead letters                       %d%n", trainer.deadLetters());
+        out.printf("  wall time                          %.1f s%n", wallSeconds);
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Periodic progress lines: what was sent, learned and scored, and the rolling accuracies. */
+    private final class Progress {
+        private static final long INTERVAL_NANOS = Duration.ofSeconds(3).toNanos();
+        private final LocalPipeline pipeline;
+        private final int total;
+        private final long start = System.nanoTime();
+        private long lastPrint = start;
+        private volatile long sent;
+
+        Progress(LocalPipeline pipeline, int total) {
+            this.pipeline = pipeline;
+            this.total = total;
+        }
+
+        void sent(long n) {
+            sent = n;
+            maybePrint();
+        }
+
+        double elapsedSeconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        synchronized void maybePrint() {
+            if (System.nanoTime() - lastPrint >= INTERVAL_NANOS) {
+                print("");
+            }
+        }
+
+        synchronized void print(String tag) {
+            lastPrint = System.nanoTime();
+            TrainerService t = pipeline.trainer();
+            AccuracyTracker a = pipeline.monitoring().accuracy();
+            out.printf("[%6.1fs] sent %6d/%d  learned %6d  trainer acc(last 1000) %s  scorer acc(last 1000) %s  "
+                            + "snapshot v%d  scoring v%d %s%n",
+                    elapsedSeconds(), sent, total, t.samplesLearned(), format(t.windowAccuracy()),
+                    format(a.windowAccuracy(SAMPLE)), t.lastSnapshotVersion(), pipeline.scorer().currentVersion(), tag);
+        }
+
+        private static String format(double v) {
+            return Double.isNaN(v) ? "  -   " : String.format("%.4f", v);
+        }
+    }
+}
