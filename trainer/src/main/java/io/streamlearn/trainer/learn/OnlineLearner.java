@@ -122,8 +122,8 @@ public final class OnlineLearner {
 
     /**
      * The predicted class per row: the inference forward pass (no dropout) on the layers' parameters with their own
-     * activation functions, as {@code network.output(x, false)} computes it but without its per-call overhead,
-     * which measured here as large as the fit itself.
+     * activation functions, as {@code network.output(x, false)} computes it but without its per-call overhead
+     * (which measured here about as costly as the fit itself).
      */
     private int[] predict(INDArray x) {
         INDArray h = x;

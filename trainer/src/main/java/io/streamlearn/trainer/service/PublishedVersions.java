@@ -1,5 +1,6 @@
 package io.streamlearn.trainer.service;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
 import io.streamlearn.common.topic.Topics;
@@ -7,6 +8,7 @@ import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.ProtoSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,7 +48,7 @@ final class PublishedVersions {
                     throw new KafkaException("could not read " + Topics.MODELS + " to its end " + end + " within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(key, r.key())) {
+                    if (Arrays.equals(key, r.key())) {
                         latest = Math.max(latest, version(r));
                     }
                 }
@@ -67,7 +69,7 @@ final class PublishedVersions {
         }
         try {
             return SERDE.decode(r.value()).getVersion();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new KafkaException("undecodable snapshot on " + r.topic() + "-" + r.partition() + "@" + r.offset()
                     + ": cannot tell the latest version of the model", e);
         }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ProtoSerde;
 import io.streamlearn.common.wire.Sample;
+import java.util.Locale;
 
 /**
  * The outcome of checking one record of the samples topic: a sample the model can learn, or the reason it
@@ -15,7 +16,7 @@ record SampleCheck(Sample sample, Reject reason, String detail) {
         UNDECODABLE, WRONG_FEATURE_COUNT, NON_FINITE_FEATURE, LABEL_OUT_OF_RANGE;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * published in the same Kafka transaction as the consumer offsets it covers, so the committed position of the
  * group and the newest snapshot always agree. {@link #run()} is the training thread; every accessor may be called
  * from any thread; {@link #close()} stops the loop, which publishes what it learned since the last snapshot.
+ * Until checkpoints exist, a restarted trainer starts a new network from the group's committed offsets; the
+ * restore belongs in {@code start()} and the checkpoint beside the snapshot in {@code commit()}.
  */
 public final class TrainerService implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
