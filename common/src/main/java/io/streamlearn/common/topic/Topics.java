@@ -1,6 +1,7 @@
 package io.streamlearn.common.topic;
 
 import io.streamlearn.common.wire.DeadLetter;
+import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.ModelSnapshot;
@@ -35,7 +36,11 @@ public final class Topics {
     public static final Topic<String, DeadLetter> DEAD_LETTERS =
             new Topic<>("dead-letters", KEYS, ProtoSerde.of(DeadLetter.parser()), Map.of());
 
-    public static final List<Topic<?, ?>> ALL = List.of(SAMPLES, EVENTS, LABELS, PREDICTIONS, MODELS, DEAD_LETTERS);
+    public static final Topic<String, DriftAlert> DRIFT_ALERTS =
+            new Topic<>("drift-alerts", KEYS, ProtoSerde.of(DriftAlert.parser()), Map.of());
+
+    public static final List<Topic<?, ?>> ALL =
+            List.of(SAMPLES, EVENTS, LABELS, PREDICTIONS, MODELS, DEAD_LETTERS, DRIFT_ALERTS);
 
     private Topics() {
     }
