@@ -1,43 +1,19 @@
 package io.streamlearn.app.cli;
 
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.hotspot.DefaultExports;
-import io.streamlearn.common.config.KafkaSettings;
-import io.streamlearn.common.config.Settings;
-import io.streamlearn.common.metrics.MetricsServer;
-import io.streamlearn.common.metrics.MetricsSettings;
-import io.streamlearn.ingest.IngestConfig;
-import io.streamlearn.ingest.http.IngestServer;
-import io.streamlearn.monitoring.MonitoringConfig;
-import io.streamlearn.monitoring.MonitoringService;
-import io.streamlearn.scorer.ScorerConfig;
-import io.streamlearn.scorer.ScorerService;
-import io.streamlearn.trainer.TrainerConfig;
-import io.streamlearn.trainer.service.TrainerService;
+import io.streamlearn.ingest.IngestMain;
+import io.streamlearn.monitoring.MonitoringMain;
+import io.streamlearn.scorer.ScorerMain;
+import io.streamlearn.trainer.TrainerMain;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * One subcommand per service, each running that service alone against a Kafka cluster until SIGTERM.
- * Configuration is validated before anything starts; each service serves its own {@code /metrics}.
+ * One subcommand per service, each running that service alone against a Kafka cluster until SIGTERM, with its
+ * own {@code /metrics}. They run the same code as the per-service container images' mains.
  */
 public final class ServiceCommands {
     private ServiceCommands() {
-    }
-
-    /** What every service process has: validated Kafka settings, a metrics registry served on /metrics. */
-    private record Runtime(Settings settings, KafkaSettings kafka, CollectorRegistry registry, Lifecycle lifecycle) {
-        static Runtime start(SettingsOptions options) {
-            Settings settings = options.load();
-            KafkaSettings kafka = KafkaSettings.from(settings);
-            MetricsSettings metrics = MetricsSettings.from(settings);
-            CollectorRegistry registry = new CollectorRegistry();
-            DefaultExports.register(registry);
-            Lifecycle lifecycle = new Lifecycle();
-            lifecycle.own(MetricsServer.start(metrics.host(), metrics.port(), registry));
-            return new Runtime(settings, kafka, registry, lifecycle);
-        }
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -48,10 +24,7 @@ public final class ServiceCommands {
 
         @Override
         public Integer call() throws Exception {
-            IngestConfig config = IngestConfig.from(options.load());
-            Runtime rt = Runtime.start(options);
-            rt.lifecycle().own(IngestServer.start(config, rt.kafka(), rt.registry()));
-            rt.lifecycle().awaitShutdown();
+            IngestMain.run(options.load());
             return 0;
         }
     }
@@ -64,12 +37,7 @@ public final class ServiceCommands {
 
         @Override
         public Integer call() {
-            TrainerConfig config = TrainerConfig.from(options.load());
-            Runtime rt = Runtime.start(options);
-            TrainerService trainer = rt.lifecycle().own(new TrainerService(config, rt.kafka(), rt.registry()));
-            rt.lifecycle().closeOnShutdown();
-            trainer.run(); // returns when closed by the shutdown hook, or when training fails
-            rt.lifecycle().close();
+            TrainerMain.run(options.load());
             return 0;
         }
     }
@@ -82,10 +50,7 @@ public final class ServiceCommands {
 
         @Override
         public Integer call() throws Exception {
-            ScorerConfig config = ScorerConfig.from(options.load());
-            Runtime rt = Runtime.start(options);
-            rt.lifecycle().own(new ScorerService(config, rt.kafka(), rt.registry())).start();
-            rt.lifecycle().awaitShutdown();
+            ScorerMain.run(options.load());
             return 0;
         }
     }
@@ -98,10 +63,7 @@ public final class ServiceCommands {
 
         @Override
         public Integer call() throws Exception {
-            MonitoringConfig config = MonitoringConfig.from(options.load());
-            Runtime rt = Runtime.start(options);
-            rt.lifecycle().own(new MonitoringService(config, rt.kafka(), rt.registry())).start();
-            rt.lifecycle().awaitShutdown();
+            MonitoringMain.run(options.load());
             return 0;
         }
     }

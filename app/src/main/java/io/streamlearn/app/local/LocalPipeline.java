@@ -2,7 +2,7 @@ package io.streamlearn.app.local;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
-import io.streamlearn.app.cli.Lifecycle;
+import io.streamlearn.common.service.Lifecycle;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.TopicAdmin;

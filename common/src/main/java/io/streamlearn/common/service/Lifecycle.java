@@ -1,4 +1,4 @@
-package io.streamlearn.app.cli;
+package io.streamlearn.common.service;
 
 import java.util.ArrayList;
 import java.util.Collections;
