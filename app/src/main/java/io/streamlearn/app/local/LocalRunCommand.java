@@ -1,6 +1,8 @@
 package io.streamlearn.app.local;
 
 import io.streamlearn.app.cli.SettingsOptions;
+import io.streamlearn.app.live.LivePage;
+import io.streamlearn.app.live.LiveRecorder;
 import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.ingest.dataset.Dataset;
@@ -60,6 +62,15 @@ public final class LocalRunCommand implements Callable<Integer> {
             description = "Port of /metrics; 0 = a free port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--ui-port", defaultValue = "8090", paramLabel = "PORT",
+            description = "Port of the live page (charts of accuracy per model version, drift markers, throughput); "
+                    + "0 = a free port (default: ${DEFAULT-VALUE}).")
+    int uiPort;
+
+    @Option(names = "--linger", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Keep the pipeline and the live page up this long after the summary (default: ${DEFAULT-VALUE}).")
+    long lingerSeconds;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the broker and the state stores keep their data (default: a temporary folder, deleted at the end).")
     Path dataDir;
@@ -85,9 +96,22 @@ public final class LocalRunCommand implements Callable<Integer> {
                 "streamlearn.metrics.host", "127.0.0.1",
                 "streamlearn.trainer.snapshot.every.ms", "2000"));
         try (LocalPipeline pipeline = LocalPipeline.start(settings, dir)) {
-            out.printf("streamlearn local run: %d MNIST training images at %s, metrics on http://127.0.0.1:%d/metrics%n",
-                    count, rate > 0 ? (long) rate + " samples/s" : "full speed", pipeline.metricsPort());
             Progress progress = new Progress(pipeline, count);
+            run(pipeline, progress, train, test, count, started);
+        } finally {
+            if (tempDir) {
+                deleteRecursively(dir);
+            }
+        }
+        return 0;
+    }
+
+    private void run(LocalPipeline pipeline, Progress progress, Dataset train, Dataset test, int count, long started)
+            throws Exception {
+        try (LivePage page = LivePage.start("127.0.0.1", uiPort, recorder(pipeline, progress))) {
+            out.printf("streamlearn local run: %d MNIST training images at %s%n  metrics on http://127.0.0.1:%d/metrics,"
+                            + " live page on http://127.0.0.1:%d/%n",
+                    count, rate > 0 ? (long) rate + " samples/s" : "full speed", pipeline.metricsPort(), page.port());
             long sent = stream(pipeline, train, count, progress);
             double streamSeconds = progress.elapsedSeconds();
             awaitLearned(pipeline, sent, progress);
@@ -97,12 +121,19 @@ public final class LocalRunCommand implements Callable<Integer> {
             double testAccuracy = FinalEvaluation.accuracy(last, test);
             printSummary(pipeline, sent, streamSeconds, last, testAccuracy, test.size(),
                     (System.nanoTime() - started) / 1e9);
-        } finally {
-            if (tempDir) {
-                deleteRecursively(dir);
+            if (lingerSeconds > 0) {
+                out.printf("keeping the pipeline up for %d s (Ctrl-C to stop)%n", lingerSeconds);
+                Thread.sleep(Duration.ofSeconds(lingerSeconds).toMillis());
             }
         }
-        return 0;
+    }
+
+    private static LiveRecorder recorder(LocalPipeline pipeline, Progress progress) {
+        return new LiveRecorder(() -> new LiveRecorder.Point(progress.elapsedSeconds(), progress.sent,
+                pipeline.trainer().samplesLearned(), pipeline.trainer().windowAccuracy(),
+                pipeline.monitoring().accuracy().windowAccuracy(SAMPLE),
+                pipeline.monitoring().accuracy().versionAccuracies(SAMPLE),
+                pipeline.trainer().lastSnapshotVersion(), pipeline.scorer().currentVersion()));
     }
 
     private long stream(LocalPipeline pipeline, Dataset train, int count, Progress progress) throws Exception {
