@@ -5,8 +5,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
+import io.streamlearn.scorer.admin.AdminServer;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
-import io.streamlearn.scorer.model.ModelSlot;
+import io.streamlearn.scorer.model.ServingModels;
 import io.streamlearn.scorer.topology.ScorerTopology;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running scorer: its Kafka Streams application over {@link ScorerTopology} and the served model. ONNX
- * Runtime's environment is process-wide and never closed; this service owns the sessions it loads and closes them
- * after the streams.
+ * The running scorer: its Kafka Streams application over {@link ScorerTopology}, the models it holds
+ * ({@link ServingModels}) and, when configured, the operator's {@link AdminServer}. ONNX Runtime's environment is
+ * process-wide and never closed; this service owns the sessions it loads and closes them after the streams.
  */
 public final class ScorerService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
@@ -28,16 +29,19 @@ public final class ScorerService implements AutoCloseable {
 
     private final ScorerConfig config;
     private final KafkaSettings kafka;
-    private final ModelSlot slot = new ModelSlot();
     private final ScorerMetrics metrics;
+    private final ServingModels serving;
     private final KafkaStreams streams;
+    private AdminServer admin;
 
     public ScorerService(ScorerConfig config, KafkaSettings kafka, CollectorRegistry registry) {
         this.config = config;
         this.kafka = kafka;
         this.metrics = new ScorerMetrics(registry);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        this.serving = new ServingModels(config.promotion(), env, config.inputSize(), metrics);
         StreamsBuilder builder = new StreamsBuilder();
-        ScorerTopology.build(builder, config, slot, metrics, OrtEnvironment.getEnvironment());
+        ScorerTopology.build(builder, config, serving, metrics, env);
         this.streams = new KafkaStreams(builder.build(), ScorerTopology.streamsProperties(config, kafka));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("scorer stream thread failed; shutting the scorer down", e);
@@ -47,19 +51,30 @@ public final class ScorerService implements AutoCloseable {
 
     /**
      * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
-     * models topic is loaded (scoring then runs on the stream threads).
+     * models topic is loaded (scoring then runs on the stream threads), and opens the admin endpoint if configured.
      */
     public void start() {
         TopicAdmin.ensureTopics(kafka, List.of(Topics.MODELS, Topics.EVENTS, Topics.SAMPLES, Topics.PREDICTIONS,
                 Topics.DEAD_LETTERS), TOPIC_TIMEOUT);
         streams.start();
-        log.info("scorer '{}' started for model '{}' ({}, {} thread(s)), serving v{}", config.applicationId(),
-                config.modelName(), config.processingGuarantee(), config.threads(), slot.currentVersion());
+        if (config.admin().port() > 0) {
+            admin = AdminServer.start(config.admin().host(), config.admin().port(), serving);
+        }
+        log.info("scorer '{}' started for model '{}' ({}, {} thread(s), batches of up to {} within {} ms, "
+                        + "promotion {}), serving v{}", config.applicationId(), config.modelName(),
+                config.processingGuarantee(), config.threads(), config.batching().maxSize(),
+                config.batching().maxWaitMs(), config.promotion().enabled() ? "after " + config.promotion().samples()
+                        + " shadow samples" : "immediate", serving.championVersion());
     }
 
-    /** Version of the model served now, 0 while none is loaded. */
+    /** Version of the champion, the model whose predictions are emitted; 0 while none is loaded. */
     public long currentVersion() {
-        return slot.currentVersion();
+        return serving.championVersion();
+    }
+
+    /** What this instance holds: champion, candidate trial, pending, pinned and held versions. */
+    public ServingModels.Status models() {
+        return serving.status();
     }
 
     /** Records scored since start, events and samples together. */
@@ -71,12 +86,15 @@ public final class ScorerService implements AutoCloseable {
         return streams.state();
     }
 
-    /** Stops the streams (committing what was scored), then releases the served model. */
+    /** Closes the admin endpoint, stops the streams (committing what was scored), then releases the models. */
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         if (!streams.close(CLOSE_TIMEOUT)) {
             log.warn("scorer streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
-        slot.close();
+        serving.close();
     }
 }

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,8 +115,6 @@ public final class LocalRunCommand implements Callable<Integer> {
             double streamSeconds = progress.elapsedSeconds();
             awaitLearned(pipeline, sent, progress);
             ModelSnapshot last = awaitFinalSnapshot(pipeline, sent);
-            await("the scorer to serve v" + last.getVersion(), Duration.ofSeconds(60),
-                    () -> pipeline.scorer().currentVersion() >= last.getVersion());
             double testAccuracy = FinalEvaluation.accuracy(last, test);
             printSummary(pipeline, sent, streamSeconds, last, testAccuracy, test.size(),
                     (System.nanoTime() - started) / 1e9);
@@ -179,16 +176,6 @@ public final class LocalRunCommand implements Callable<Integer> {
         throw new TimeoutException("no snapshot of model " + model + " covering all " + sent + " samples within 60 s");
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private void printSummary(LocalPipeline pipeline, long sent, double streamSeconds, ModelSnapshot last,
                               double testAccuracy, int testSize, double wallSeconds) {
         TrainerService trainer = pipeline.trainer();
@@ -205,6 +192,9 @@ public final class LocalRunCommand implements Callable<Integer> {
         out.printf("  prequential accuracy, scorer       %.4f (%d samples scored before the model had learned them)%n",
                 accuracy.overallAccuracy(SAMPLE), accuracy.evaluated(SAMPLE));
         out.printf("  final snapshot on MNIST test set   %.4f (%d images, ONNX Runtime)%n", testAccuracy, testSize);
+        long champion = pipeline.scorer().currentVersion();
+        out.printf("  scorer champion                    v%d%s%n", champion, champion < last.getVersion()
+                ? " (newer snapshots wait as candidates until they have scored enough labeled samples)" : "");
         out.printf("  dead letters                       %d%n", trainer.deadLetters());
         out.printf("  wall time                          %.1f s%n", wallSeconds);
     }

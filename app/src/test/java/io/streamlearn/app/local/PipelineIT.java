@@ -65,8 +65,8 @@ class PipelineIT {
             Dataset train = blobs(centers, SAMPLES, random);
             long accepted = new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(train, (n, t) -> { });
             assertThat(accepted).isEqualTo(SAMPLES);
+            // The newest snapshots may stay candidates (promotion needs labeled samples they have not learned).
             await(Duration.ofSeconds(120), () -> pipeline.trainer().samplesLearned() == SAMPLES
-                    && pipeline.scorer().currentVersion() == pipeline.trainer().lastSnapshotVersion()
                     && pipeline.scorer().currentVersion() > 1);
             long servedVersion = pipeline.scorer().currentVersion();
 

@@ -9,12 +9,15 @@ import java.util.function.LongSupplier;
 
 /**
  * The scorer's Prometheus metrics, registered into the registry passed in: records scored per source, ONNX
- * Runtime call latency and batch size, the served model's version and age, swaps, rejected snapshots and
- * dead-lettered records by bounded reason.
+ * Runtime call latency and batch size, how long records waited for their batch, the champion's (serving model's)
+ * version and age, swaps, the candidate's version and both models' shadow accuracy, promotions and discarded
+ * candidates, the pinned version, rejected snapshots and dead-lettered records by bounded reason.
  */
 public final class ScorerMetrics {
     public static final String EVENT = "event";
     public static final String SAMPLE = "sample";
+    private static final String CHAMPION = "champion";
+    private static final String CANDIDATE = "candidate";
 
     private final LongSupplier clockMs;
     private final Counter scored;
@@ -24,6 +27,13 @@ public final class ScorerMetrics {
     private final Counter swaps;
     private final Counter rejected;
     private final Counter deadLetters;
+    private final Histogram batchWait;
+    private final Gauge candidateVersion;
+    private final Gauge shadowAccuracy;
+    private final Counter shadowScored;
+    private final Counter promotions;
+    private final Counter candidatesRejected;
+    private final Gauge pinnedVersion;
     private volatile long servedCreatedAtMs = -1;
 
     public ScorerMetrics(CollectorRegistry registry) {
@@ -41,10 +51,28 @@ public final class ScorerMetrics {
                 .register(registry);
         batchSize = Histogram.build("streamlearn_scorer_batch_size", "Records per ONNX Runtime inference call.")
                 .buckets(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
+        batchWait = Histogram.build("streamlearn_scorer_batch_wait_seconds",
+                "How long the oldest record of a batch waited in the batch buffer before it was scored.")
+                .buckets(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10).register(registry);
         modelVersion = Gauge.build("streamlearn_scorer_model_version",
-                "Version of the model served now; 0 while none is loaded.").register(registry);
+                "Version of the champion, the model whose predictions are emitted; 0 while none is loaded.")
+                .register(registry);
         swaps = Counter.build("streamlearn_scorer_swaps_total",
-                "Models installed, the first one included.").register(registry);
+                "Champion changes, the first model included.").register(registry);
+        candidateVersion = Gauge.build("streamlearn_scorer_candidate_version",
+                "Version of the candidate scored in shadow on labeled samples; 0 while none.").register(registry);
+        shadowAccuracy = Gauge.build("streamlearn_scorer_shadow_accuracy",
+                "Accuracy (0-1) of the champion and of the candidate on the labeled samples of the current or last "
+                        + "promotion trial; NaN before the first.").labelNames("role").register(registry);
+        shadowScored = Counter.build("streamlearn_scorer_shadow_scored_total",
+                "Labeled samples scored by a candidate in shadow (counted, never emitted).").register(registry);
+        promotions = Counter.build("streamlearn_scorer_promotions_total",
+                "Candidates promoted to champion after their shadow trial.").register(registry);
+        candidatesRejected = Counter.build("streamlearn_scorer_candidates_rejected_total",
+                "Candidates discarded because their shadow accuracy fell below the champion's minus the margin.")
+                .register(registry);
+        pinnedVersion = Gauge.build("streamlearn_scorer_pinned_version",
+                "Version an operator pinned; 0 while none.").register(registry);
         rejected = Counter.build("streamlearn_scorer_snapshots_rejected_total",
                 "Model snapshots refused; the served model kept serving.").labelNames("reason").register(registry);
         deadLetters = Counter.build("streamlearn_scorer_dead_letters_total",
@@ -60,6 +88,8 @@ public final class ScorerMetrics {
                 }).register(registry);
         scored.labels(EVENT);
         scored.labels(SAMPLE);
+        shadowAccuracy.labels(CHAMPION).set(Double.NaN);
+        shadowAccuracy.labels(CANDIDATE).set(Double.NaN);
         for (ModelRejectedException.Reason reason : ModelRejectedException.Reason.values()) {
             rejected.labels(reason.label());
         }
@@ -76,10 +106,44 @@ public final class ScorerMetrics {
         latency.observe(seconds);
     }
 
+    /** A batch was scored; its oldest record had waited {@code seconds} in the buffer. */
+    public void batchWaited(double seconds) {
+        batchWait.observe(seconds);
+    }
+
+    /** A new champion serves: the first model, a promoted candidate, or a pinned version. */
     public void modelInstalled(long version, long createdAtMs) {
         modelVersion.set(version);
         servedCreatedAtMs = createdAtMs;
         swaps.inc();
+    }
+
+    /** The candidate under trial; 0 when none. */
+    public void candidate(long version) {
+        candidateVersion.set(version);
+    }
+
+    /** Progress of the promotion trial: {@code samples} compared so far, with each model's correct answers. */
+    public void shadowTrial(int samples, int championCorrect, int candidateCorrect) {
+        shadowAccuracy.labels(CHAMPION).set(samples == 0 ? Double.NaN : championCorrect / (double) samples);
+        shadowAccuracy.labels(CANDIDATE).set(samples == 0 ? Double.NaN : candidateCorrect / (double) samples);
+    }
+
+    public void shadowScored(int samples) {
+        shadowScored.inc(samples);
+    }
+
+    public void promoted() {
+        promotions.inc();
+    }
+
+    public void candidateRejected() {
+        candidatesRejected.inc();
+    }
+
+    /** The pinned version; 0 when unpinned. */
+    public void pinned(long version) {
+        pinnedVersion.set(version);
     }
 
     public void snapshotRejected(ModelRejectedException.Reason reason) {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * The model currently served, swapped without stopping. Scoring threads {@link #tryAcquire() lease} the current
  * model for the duration of a call; {@link #install} replaces it atomically, and a replaced model is closed by
  * whichever thread releases its last lease, so an ONNX Runtime session is never closed under a running inference.
- * Versions only move forward: installing an older or equal version is refused.
+ * {@link #install} only moves versions forward; {@link #replace} (a pinned rollback) and {@link #takeFrom} (a
+ * promotion) serve whatever they are given.
  */
 public final class ModelSlot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelSlot.class);
@@ -39,25 +40,69 @@ public final class ModelSlot implements AutoCloseable {
      * (the caller still owns and must close it) when its version is not newer.
      */
     public boolean install(OnnxModel model) {
-        Served previous;
         synchronized (installLock) {
-            if (closed) {
-                throw new IllegalStateException("cannot install " + model + ": the model slot is closed");
-            }
             Served old = current.get();
             if (old != null && model.version() <= old.model.version()) {
                 log.info("ignoring {}: it is not newer than the served v{}", model, old.model.version());
                 return false;
             }
-            previous = current.getAndSet(new Served(model));
-        }
-        if (previous == null) {
-            log.info("serving {}", model);
-        } else {
-            log.info("swapped {} for v{}", model, previous.model.version());
-            previous.release();
+            swapIn(new Served(model));
         }
         return true;
+    }
+
+    /** Serves {@code model} from now on whatever its version (an operator's rollback); the slot then owns it. */
+    public void replace(OnnxModel model) {
+        synchronized (installLock) {
+            swapIn(new Served(model));
+        }
+    }
+
+    /**
+     * Serves the model of {@code other} from now on and leaves {@code other} empty; leases taken from {@code other}
+     * stay valid, and the model is closed only after the last of them and this slot let it go.
+     */
+    public void takeFrom(ModelSlot other) {
+        if (other == this) {
+            throw new IllegalArgumentException("a slot cannot take its own model");
+        }
+        synchronized (installLock) {
+            Served moved;
+            synchronized (other.installLock) {
+                moved = other.current.getAndSet(null);
+            }
+            if (moved == null) {
+                throw new IllegalStateException("the other slot serves no model to take");
+            }
+            swapIn(moved);
+        }
+    }
+
+    /** Stops serving the current model, if any (closed once its last lease is released); returns its version or 0. */
+    public long clear() {
+        Served removed;
+        synchronized (installLock) {
+            removed = current.getAndSet(null);
+        }
+        if (removed == null) {
+            return 0;
+        }
+        removed.release();
+        return removed.model.version();
+    }
+
+    /** Called under installLock; hands the slot's reference on the previous model back. */
+    private void swapIn(Served next) {
+        if (closed) {
+            throw new IllegalStateException("cannot install " + next.model + ": the model slot is closed");
+        }
+        Served previous = current.getAndSet(next);
+        if (previous == null) {
+            log.info("serving {}", next.model);
+        } else {
+            log.info("swapped {} for v{}", next.model, previous.model.version());
+            previous.release();
+        }
     }
 
     /** Version of the model served now, 0 while none. */

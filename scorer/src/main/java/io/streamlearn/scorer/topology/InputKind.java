@@ -53,4 +53,9 @@ enum InputKind {
     }
 
     abstract Input decode(byte[] value) throws InvalidProtocolBufferException;
+
+    /** Whether its records carry labels, so that a candidate can be judged on them. */
+    boolean labeled() {
+        return source == Prediction.Source.SAMPLE;
+    }
 }

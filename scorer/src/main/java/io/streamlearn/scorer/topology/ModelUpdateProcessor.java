@@ -7,8 +7,8 @@ import io.streamlearn.common.wire.ProtoSerde;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
 import io.streamlearn.scorer.model.ModelRejectedException;
 import io.streamlearn.scorer.model.ModelRejectedException.Reason;
-import io.streamlearn.scorer.model.ModelSlot;
 import io.streamlearn.scorer.model.OnnxModel;
+import io.streamlearn.scorer.model.ServingModels;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Global processor of the models topic: loads and validates each snapshot of the served model and installs it
- * in the {@link ModelSlot} if newer. Only accepted snapshots enter the global store, and {@link #init} installs
- * the one found there, so that a restarted scorer serves its latest good model before any task scores
- * (Kafka Streams finishes the global store before it starts stream threads).
+ * Global processor of the models topic: loads and validates each snapshot of the served model and, if newer than
+ * every valid one seen, hands it to {@link ServingModels}, which serves it or puts it on trial. Only valid
+ * snapshots enter the global store. On restart Kafka Streams replays the topic through this processor before any
+ * task scores; {@link #init} also considers the store's snapshot in case the replay skipped it.
  */
 final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void> {
     private static final Logger log = LoggerFactory.getLogger(ModelUpdateProcessor.class);
@@ -29,17 +29,17 @@ final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void
     private final String storeName;
     private final String modelName;
     private final int inputSize;
-    private final ModelSlot slot;
+    private final ServingModels serving;
     private final ScorerMetrics metrics;
     private final OrtEnvironment env;
     private KeyValueStore<String, byte[]> accepted;
 
-    ModelUpdateProcessor(String storeName, String modelName, int inputSize, ModelSlot slot, ScorerMetrics metrics,
-                         OrtEnvironment env) {
+    ModelUpdateProcessor(String storeName, String modelName, int inputSize, ServingModels serving,
+                         ScorerMetrics metrics, OrtEnvironment env) {
         this.storeName = storeName;
         this.modelName = modelName;
         this.inputSize = inputSize;
-        this.slot = slot;
+        this.serving = serving;
         this.metrics = metrics;
         this.env = env;
     }
@@ -60,7 +60,7 @@ final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void
         }
         if (record.value() == null) {
             log.warn("tombstone for model '{}' on the models topic ignored; v{} keeps serving", modelName,
-                    slot.currentVersion());
+                    serving.championVersion());
             return;
         }
         if (consider(record.value(), "the models topic")) {
@@ -68,50 +68,44 @@ final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void
         }
     }
 
-    /** Installs the snapshot if it is valid and newer; returns whether it was installed. */
+    /** Offers the snapshot if it is valid and newer; returns whether it was offered. */
     private boolean consider(byte[] bytes, String origin) {
         ModelSnapshot snapshot;
         try {
             snapshot = SNAPSHOTS.decode(bytes);
         } catch (InvalidProtocolBufferException e) {
-            reject(new ModelRejectedException(Reason.UNDECODABLE, "a snapshot of model '" + modelName + "' from "
-                    + origin + " is not a ModelSnapshot: " + e.getMessage(), e));
+            reject(0, new ModelRejectedException(Reason.UNDECODABLE, "a snapshot of model '" + modelName
+                    + "' from " + origin + " is not a ModelSnapshot: " + e.getMessage(), e));
             return false;
         }
         if (!modelName.equals(snapshot.getModelName())) {
-            reject(new ModelRejectedException(Reason.INVALID_METADATA, "a snapshot keyed '" + modelName
-                    + "' names model '" + snapshot.getModelName() + "' v" + snapshot.getVersion()));
+            reject(snapshot.getVersion(), new ModelRejectedException(Reason.INVALID_METADATA, "a snapshot keyed '"
+                    + modelName + "' names model '" + snapshot.getModelName() + "' v" + snapshot.getVersion()));
             return false;
         }
-        long served = slot.currentVersion();
-        if (snapshot.getVersion() == served) {
-            log.debug("snapshot v{} of model '{}' from {} is already served", served, modelName, origin);
-            return false;
-        }
-        if (snapshot.getVersion() < served) {
-            log.info("snapshot v{} of model '{}' from {} ignored: older than the served v{}",
-                    snapshot.getVersion(), modelName, origin, served);
+        if (!serving.isNewer(snapshot.getVersion())) {
+            log.debug("snapshot v{} of model '{}' from {} ignored: not newer than the snapshots already held",
+                    snapshot.getVersion(), modelName, origin);
             return false;
         }
         OnnxModel model;
         try {
             model = OnnxModel.load(env, snapshot, inputSize);
         } catch (ModelRejectedException e) {
-            reject(e);
+            reject(snapshot.getVersion(), e);
             return false;
         }
-        if (!slot.install(model)) {
-            model.close();
-            return false;
-        }
-        metrics.modelInstalled(model.version(), model.createdAtMs());
+        serving.offer(model, snapshot);
         return true;
     }
 
-    private void reject(ModelRejectedException e) {
+    private void reject(long version, ModelRejectedException e) {
         metrics.snapshotRejected(e.reason());
+        if (version > 0) {
+            serving.rejected(version, e);
+        }
         log.warn("rejected {} snapshot: {}; v{} keeps serving", e.reason().label(), e.getMessage(),
-                slot.currentVersion());
+                serving.championVersion());
         log.debug("rejected snapshot details", e);
     }
 }

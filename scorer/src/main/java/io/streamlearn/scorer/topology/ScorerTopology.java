@@ -6,9 +6,11 @@ import io.streamlearn.common.kafka.KafkaClients;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.scorer.ScorerConfig;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
-import io.streamlearn.scorer.model.ModelSlot;
+import io.streamlearn.scorer.model.ServingModels;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,9 +21,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The scorer's Kafka Streams topology: the models topic feeds a global store whose processor hot-swaps the
- * served model; events and samples (read as bytes, so that undecodable records can be routed) are scored into
- * predictions, invalid ones into dead letters.
+ * The scorer's Kafka Streams topology: the models topic feeds a global store whose processor hands new snapshots
+ * to {@link ServingModels}; events and samples (read as bytes, so that undecodable records can be routed) are
+ * scored in micro-batches into predictions, invalid ones into dead letters.
  */
 public final class ScorerTopology {
     /** Global store of the latest accepted snapshot, keyed by model name. */
@@ -30,30 +32,40 @@ public final class ScorerTopology {
     private ScorerTopology() {
     }
 
-    public static void build(StreamsBuilder builder, ScorerConfig config, ModelSlot slot, ScorerMetrics metrics,
-                             OrtEnvironment env) {
+    /**
+     * Compaction settings of the batch buffers' changelogs: every scored record leaves a tombstone there, so
+     * segments roll and tombstones expire after minutes rather than Kafka's defaults (a week, a day), which would
+     * make a restore read a day of tombstones. Ten minutes is far longer than any restore reading them.
+     */
+    static final Map<String, String> BUFFER_CHANGELOG = Map.of(
+            TopicConfig.SEGMENT_MS_CONFIG, "600000",
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, "600000",
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
+
+    public static void build(StreamsBuilder builder, ScorerConfig config, ServingModels serving,
+                             ScorerMetrics metrics, OrtEnvironment env) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
                 Topics.MODELS.name(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),
-                () -> new ModelUpdateProcessor(MODEL_STORE, config.modelName(), config.inputSize(), slot, metrics,
-                        env));
+                () -> new ModelUpdateProcessor(MODEL_STORE, config.modelName(), config.inputSize(), serving,
+                        metrics, env));
         for (InputKind kind : InputKind.values()) {
-            scoreTopic(builder, kind, config, slot, metrics);
+            scoreTopic(builder, kind, config, serving, metrics);
         }
     }
 
-    private static void scoreTopic(StreamsBuilder builder, InputKind kind, ScorerConfig config, ModelSlot slot,
-                                   ScorerMetrics metrics) {
+    private static void scoreTopic(StreamsBuilder builder, InputKind kind, ScorerConfig config,
+                                   ServingModels serving, ScorerMetrics metrics) {
         String name = kind.topic.name();
         // Persistent: records arriving before the first model can be many (a replay), so they wait on disk.
-        String heldStore = "scorer-held-" + name;
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(heldStore),
-                Serdes.Long(), Serdes.ByteArray()));
+        String bufferStore = bufferStoreName(kind);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore),
+                Serdes.Long(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(BUFFER_CHANGELOG));
         builder.stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-                .process(() -> new ScoringProcessor(kind, heldStore, config, slot, metrics),
-                        Named.as("score-" + name), heldStore)
+                .process(() -> new ScoringProcessor(kind, bufferStore, config, serving, metrics),
+                        Named.as("score-" + name), bufferStore)
                 .split(Named.as("route-" + name + "-"))
                 .branch((key, outcome) -> outcome.isPrediction(), Branched.withConsumer(predictions -> predictions
                         .mapValues(Outcome::prediction, Named.as(name + "-prediction"))
@@ -67,6 +79,10 @@ public final class ScorerTopology {
                         "dead-letters"));
     }
 
+    static String bufferStoreName(InputKind kind) {
+        return "scorer-buffer-" + kind.topic.name();
+    }
+
     /** Kafka Streams settings: our guarantee and state dir on top of the pass-through client settings. */
     public static Properties streamsProperties(ScorerConfig config, KafkaSettings kafka) {
         Properties p = KafkaClients.common(kafka, config.applicationId());
@@ -75,6 +91,8 @@ public final class ScorerTopology {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        // An idle stream thread blocks in poll for poll.ms before its punctuators run: bound it by the batch wait.
+        p.put(StreamsConfig.POLL_MS_CONFIG, (long) config.batching().maxWaitMs());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);

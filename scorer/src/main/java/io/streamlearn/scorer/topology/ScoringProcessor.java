@@ -7,6 +7,7 @@ import io.streamlearn.scorer.ScorerConfig;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
 import io.streamlearn.scorer.model.ModelSlot;
 import io.streamlearn.scorer.model.OnnxModel;
+import io.streamlearn.scorer.model.ServingModels;
 import io.streamlearn.scorer.topology.InputKind.Input;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,15 +26,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores the records of one input topic with the model currently in the {@link ModelSlot}. Invalid records
- * become dead letters. Valid records that arrive before any model is loaded are held in a changelogged store
- * (keyed by offset: a task reads one partition) and scored, in order, before the next record or by a wall-clock
- * punctuator once a model arrives; no prediction is ever emitted without a model version.
+ * Scores the records of one input topic in micro-batches with the champion of {@link ServingModels}; labeled
+ * samples are also scored in shadow by the candidate, whose answers are only counted. Invalid records become dead
+ * letters at once. Valid ones enter the batch buffer, scored in one ONNX Runtime call per up to
+ * {@code batch.max.size} records when it is full, and by a wall-clock punctuator every {@code batch.max.wait.ms}
+ * otherwise; while no model is loaded the buffer simply grows, and no prediction is ever emitted without a version.
+ *
+ * <p>Why the buffer is a store: under exactly-once Kafka Streams commits input offsets on its own schedule (and on
+ * rebalance) without letting a processor flush first, so records batched in processor memory would be lost by a
+ * crash after such a commit. The buffer is a changelogged store, written in the same transaction as the offsets,
+ * keyed by offset (a task reads one partition). It is cached, so a record scored within one commit interval never
+ * reaches RocksDB or the changelog: only its 8-byte tombstone does.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, Outcome> {
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
     static final String SERVICE = "scorer";
-    static final Duration HELD_CHECK_INTERVAL = Duration.ofMillis(250);
+    /** When records restored into the buffer were buffered is not known (and the clock is not set during init). */
+    private static final long UNKNOWN = -1;
 
     static final String UNDECODABLE = "undecodable";
     static final String MISSING_ID = "missing_id";
@@ -41,152 +50,222 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     static final String NON_FINITE_FEATURE = "non_finite_feature";
 
     private final InputKind kind;
-    private final String heldStoreName;
+    private final String bufferStoreName;
     private final int inputSize;
-    private final ModelSlot slot;
+    private final ScorerConfig.Batching batching;
+    private final ServingModels serving;
     private final ScorerMetrics metrics;
     private ProcessorContext<String, Outcome> context;
-    private KeyValueStore<Long, byte[]> held;
-    private long heldCount;
+    private KeyValueStore<Long, byte[]> buffer;
+    private long buffered;
+    private long firstBufferedOffset;
+    private long firstBufferedAtMs;
+    private long nextHoldingLog = 1;
 
-    ScoringProcessor(InputKind kind, String heldStoreName, ScorerConfig config, ModelSlot slot, ScorerMetrics metrics) {
+    ScoringProcessor(InputKind kind, String bufferStoreName, ScorerConfig config, ServingModels serving,
+                     ScorerMetrics metrics) {
         this.kind = kind;
-        this.heldStoreName = heldStoreName;
+        this.bufferStoreName = bufferStoreName;
         this.inputSize = config.inputSize();
-        this.slot = slot;
+        this.batching = config.batching();
+        this.serving = serving;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
-        this.held = context.getStateStore(heldStoreName);
-        try (KeyValueIterator<Long, byte[]> all = held.all()) {
-            all.forEachRemaining(kv -> heldCount++);
+        this.buffer = context.getStateStore(bufferStoreName);
+        try (KeyValueIterator<Long, byte[]> all = buffer.all()) {
+            while (all.hasNext()) {
+                long offset = all.next().key;
+                if (buffered++ == 0) {
+                    firstBufferedOffset = offset;
+                    firstBufferedAtMs = UNKNOWN;
+                }
+            }
         }
-        if (heldCount > 0) {
-            log.info("task {}: {} record(s) of {} held from before a model was loaded", context.taskId(), heldCount,
-                    kind.topic);
+        if (buffered > 0) {
+            log.info("task {}: {} record(s) of {} still buffered from before a restart, from offset {}",
+                    context.taskId(), buffered, kind.topic, firstBufferedOffset);
         }
-        context.schedule(HELD_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> scoreHeldIfModelLoaded());
+        context.schedule(Duration.ofMillis(batching.maxWaitMs()), PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata where = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("a source record without metadata"));
-        HeldRecord in = new HeldRecord(where.partition(), where.offset(), record.timestamp(), record.key(),
-                record.value());
-        Input input = validOrDeadLetter(in);
-        if (input == null) {
+        if (!isValid(record, where)) {
             return;
         }
-        Optional<ModelSlot.Lease> lease = slot.tryAcquire();
-        if (lease.isEmpty()) {
-            hold(in);
-            return;
+        BufferedRecord in = new BufferedRecord(where.partition(), where.offset(), record.timestamp(), record.value());
+        buffer.put(in.offset(), in.encode());
+        if (buffered++ == 0) {
+            firstBufferedOffset = in.offset();
+            firstBufferedAtMs = context.currentSystemTimeMs();
         }
-        try (ModelSlot.Lease l = lease.get()) {
-            scoreHeld(l.model());
-            score(l.model(), in, input);
+        if (buffered >= batching.maxSize()) {
+            flush();
         }
     }
 
-    /** Returns the decoded input, or null after routing the record to the dead-letter topic. */
-    private Input validOrDeadLetter(HeldRecord in) {
-        Input input;
-        try {
-            input = kind.decode(in.value());
-        } catch (InvalidProtocolBufferException e) {
-            deadLetter(in, UNDECODABLE, e.getMessage());
-            return null;
+    /** Scores everything buffered, in offset order, if a champion is loaded. */
+    private void flush() {
+        if (buffered == 0) {
+            return;
         }
-        if (input.id().isEmpty()) {
-            deadLetter(in, MISSING_ID, "the record has no id, so its prediction could never meet its label");
-            return null;
+        Optional<ModelSlot.Lease> championLease = serving.leaseChampion();
+        if (championLease.isEmpty()) {
+            if (buffered >= nextHoldingLog) {
+                log.info("task {}: no model loaded yet, holding {} record(s) of {}", context.taskId(), buffered,
+                        kind.topic);
+                nextHoldingLog = buffered * 10;
+            }
+            return;
         }
-        if (input.features().length != inputSize) {
-            deadLetter(in, WRONG_FEATURE_COUNT, "expected " + inputSize + " features, got " + input.features().length);
-            return null;
-        }
-        for (int i = 0; i < input.features().length; i++) {
-            if (!Float.isFinite(input.features()[i])) {
-                deadLetter(in, NON_FINITE_FEATURE, "feature " + i + " is " + input.features()[i]);
-                return null;
+        try (ModelSlot.Lease champion = championLease.get();
+             ModelSlot.Lease candidate = kind.labeled() ? serving.leaseCandidate().orElse(null) : null) {
+            OnnxModel shadow = candidate == null || candidate.model().version() == champion.model().version()
+                    ? null : candidate.model();
+            List<Long> scored = scoreBuffered(champion.model(), shadow);
+            scored.forEach(buffer::delete);
+            if (scored.size() > batching.maxSize()) {
+                log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), scored.size(),
+                        kind.topic, champion.model());
             }
         }
-        return input;
+        if (firstBufferedAtMs != UNKNOWN) {
+            metrics.batchWaited((context.currentSystemTimeMs() - firstBufferedAtMs) / 1000.0);
+        }
+        buffered = 0;
+        nextHoldingLog = 1;
     }
 
-    private void hold(HeldRecord in) {
-        held.put(in.offset(), in.encode());
-        heldCount++;
-        if (heldCount == 1 || heldCount % 10_000 == 0) {
-            log.info("task {}: no model loaded yet, holding {} record(s) of {}", context.taskId(), heldCount,
-                    kind.topic);
-        }
-    }
-
-    private void scoreHeldIfModelLoaded() {
-        if (heldCount == 0) {
-            return;
-        }
-        slot.tryAcquire().ifPresent(lease -> {
-            try (lease) {
-                scoreHeld(lease.model());
-            }
-        });
-    }
-
-    private void scoreHeld(OnnxModel model) {
-        if (heldCount == 0) {
-            return;
-        }
+    /** Returns the offsets scored. */
+    private List<Long> scoreBuffered(OnnxModel champion, OnnxModel candidate) {
         List<Long> scored = new ArrayList<>();
-        try (KeyValueIterator<Long, byte[]> all = held.all()) {
-            while (all.hasNext()) {
-                KeyValue<Long, byte[]> entry = all.next();
-                HeldRecord in = HeldRecord.decode(entry.value);
-                score(model, in, decodeValidated(in));
+        List<Row> batch = new ArrayList<>(batching.maxSize());
+        try (KeyValueIterator<Long, byte[]> it = buffer.range(firstBufferedOffset, Long.MAX_VALUE)) {
+            while (it.hasNext()) {
+                KeyValue<Long, byte[]> entry = it.next();
+                BufferedRecord in = BufferedRecord.decode(entry.value);
+                batch.add(new Row(in, decodeValidated(in)));
                 scored.add(entry.key);
+                if (batch.size() == batching.maxSize()) {
+                    score(batch, champion, candidate);
+                    batch.clear();
+                }
             }
         }
-        scored.forEach(held::delete);
-        log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), scored.size(), kind.topic, model);
-        heldCount = 0;
+        if (!batch.isEmpty()) {
+            score(batch, champion, candidate);
+        }
+        return scored;
     }
 
-    private Input decodeValidated(HeldRecord in) {
-        try {
-            return kind.decode(in.value());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("held record " + kind.topic + "-" + in.partition() + "@" + in.offset()
-                    + " was validated but no longer decodes", e);
+    private void score(List<Row> batch, OnnxModel champion, OnnxModel candidate) {
+        float[][] probabilities = predict(champion, batch);
+        long scoredAt = context.currentSystemTimeMs();
+        for (int i = 0; i < batch.size(); i++) {
+            forward(champion, batch.get(i), probabilities[i], scoredAt);
+        }
+        if (candidate != null) {
+            shadow(batch, probabilities, candidate);
         }
     }
 
-    private void score(OnnxModel model, HeldRecord in, Input input) {
+    /** Scores, with the candidate, the labeled rows it has not learned, and reports who was right. */
+    private void shadow(List<Row> batch, float[][] championProbabilities, OnnxModel candidate) {
+        List<Row> unseen = new ArrayList<>();
+        List<float[]> championUnseen = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Row row = batch.get(i);
+            if (row.input().hasLabel() && !candidate.hasLearned(kind.topic.name(), row.in().partition(),
+                    row.in().offset())) {
+                unseen.add(row);
+                championUnseen.add(championProbabilities[i]);
+            }
+        }
+        if (unseen.isEmpty()) {
+            return;
+        }
+        float[][] candidateProbabilities = predict(candidate, unseen);
+        boolean[] championRight = new boolean[unseen.size()];
+        boolean[] candidateRight = new boolean[unseen.size()];
+        for (int i = 0; i < unseen.size(); i++) {
+            int label = unseen.get(i).input().label();
+            championRight[i] = argmax(championUnseen.get(i)) == label;
+            candidateRight[i] = argmax(candidateProbabilities[i]) == label;
+        }
+        metrics.shadowScored(unseen.size());
+        serving.recordShadow(candidate.version(), championRight, candidateRight);
+    }
+
+    private float[][] predict(OnnxModel model, List<Row> rows) {
+        float[][] features = new float[rows.size()][];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = rows.get(i).input().features();
+        }
         long start = System.nanoTime();
-        float[] probabilities = model.predict(new float[][] {input.features()})[0];
-        metrics.inferenceCall(1, (System.nanoTime() - start) / 1e9);
+        float[][] probabilities = model.predict(features);
+        metrics.inferenceCall(features.length, (System.nanoTime() - start) / 1e9);
+        return probabilities;
+    }
+
+    private void forward(OnnxModel model, Row row, float[] probabilities, long scoredAt) {
+        Input input = row.input();
         Prediction.Builder prediction = Prediction.newBuilder()
                 .setId(input.id())
                 .setSource(kind.source)
                 .setPredictedClass(argmax(probabilities))
                 .setModelName(model.modelName())
                 .setModelVersion(model.version())
-                .setRecordTimestampMs(in.timestampMs())
-                .setScoredAtMs(context.currentSystemTimeMs());
+                .setRecordTimestampMs(row.in().timestampMs())
+                .setScoredAtMs(scoredAt);
         for (float p : probabilities) {
             prediction.addProbabilities(p);
         }
         if (input.hasLabel()) {
             prediction.setHasLabel(true)
                     .setLabel(input.label())
-                    .setSeenInTraining(model.hasLearned(kind.topic.name(), in.partition(), in.offset()));
+                    .setSeenInTraining(model.hasLearned(kind.topic.name(), row.in().partition(), row.in().offset()));
         }
-        context.forward(new Record<>(input.id(), Outcome.of(prediction.build()), in.timestampMs()));
+        context.forward(new Record<>(input.id(), Outcome.of(prediction.build()), row.in().timestampMs()));
         metrics.scored(kind.metricLabel);
+    }
+
+    /** Returns whether the record can be scored, after routing it to the dead-letter topic if not. */
+    private boolean isValid(Record<byte[], byte[]> record, RecordMetadata where) {
+        Input input;
+        try {
+            input = kind.decode(record.value());
+        } catch (InvalidProtocolBufferException e) {
+            return deadLetter(record, where, UNDECODABLE, e.getMessage());
+        }
+        if (input.id().isEmpty()) {
+            return deadLetter(record, where, MISSING_ID,
+                    "the record has no id, so its prediction could never meet its label");
+        }
+        if (input.features().length != inputSize) {
+            return deadLetter(record, where, WRONG_FEATURE_COUNT, "expected " + inputSize + " features, got "
+                    + input.features().length);
+        }
+        for (int i = 0; i < input.features().length; i++) {
+            if (!Float.isFinite(input.features()[i])) {
+                return deadLetter(record, where, NON_FINITE_FEATURE, "feature " + i + " is " + input.features()[i]);
+            }
+        }
+        return true;
+    }
+
+    private Input decodeValidated(BufferedRecord in) {
+        try {
+            return kind.decode(in.value());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("buffered record " + kind.topic + "-" + in.partition() + "@"
+                    + in.offset() + " was validated but no longer decodes", e);
+        }
     }
 
     static int argmax(float[] values) {
@@ -199,11 +278,18 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         return best;
     }
 
-    private void deadLetter(HeldRecord in, String reason, String detail) {
-        log.debug("dead-lettering {}-{}@{}: {}: {}", kind.topic, in.partition(), in.offset(), reason, detail);
+    /** Routes the record to the dead-letter topic; returns false, for {@link #isValid}. */
+    private boolean deadLetter(Record<byte[], byte[]> record, RecordMetadata where, String reason, String detail) {
+        log.debug("dead-lettering {}-{}@{}: {}: {}", kind.topic, where.partition(), where.offset(), reason, detail);
         metrics.deadLetter(reason);
-        String key = in.key() == null ? null : new String(in.key(), StandardCharsets.UTF_8);
-        context.forward(new Record<>(key, Outcome.of(DeadLetters.of(SERVICE, kind.topic.name(), in.partition(),
-                in.offset(), reason + ": " + detail, in.key(), in.value(), in.timestampMs())), in.timestampMs()));
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        context.forward(new Record<>(key, Outcome.of(DeadLetters.of(SERVICE, kind.topic.name(), where.partition(),
+                where.offset(), reason + ": " + detail, record.key(), record.value(), record.timestamp())),
+                record.timestamp()));
+        return false;
+    }
+
+    /** A buffered record with its decoded fields. */
+    private record Row(BufferedRecord in, Input input) {
     }
 }

@@ -46,4 +46,27 @@ class ScorerMetricsTest {
         assertThat(registry.getSampleValue("streamlearn_scorer_batch_size_sum")).isEqualTo(32.0);
         assertThat(registry.getSampleValue("streamlearn_scorer_scoring_latency_seconds_count")).isEqualTo(1.0);
     }
+
+    @Test
+    void shouldReportTheTrialOfTheCandidateAndItsVerdicts() {
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+                new String[] {"candidate"})).isNaN();
+
+        metrics.candidate(4);
+        metrics.shadowTrial(8, 6, 7);
+        metrics.shadowScored(8);
+        metrics.promoted();
+        metrics.candidateRejected();
+        metrics.pinned(3);
+
+        assertThat(registry.getSampleValue("streamlearn_scorer_candidate_version")).isEqualTo(4.0);
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+                new String[] {"champion"})).isEqualTo(0.75);
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+                new String[] {"candidate"})).isEqualTo(0.875);
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_scored_total")).isEqualTo(8.0);
+        assertThat(registry.getSampleValue("streamlearn_scorer_promotions_total")).isEqualTo(1.0);
+        assertThat(registry.getSampleValue("streamlearn_scorer_candidates_rejected_total")).isEqualTo(1.0);
+        assertThat(registry.getSampleValue("streamlearn_scorer_pinned_version")).isEqualTo(3.0);
+    }
 }

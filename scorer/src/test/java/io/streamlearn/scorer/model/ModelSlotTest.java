@@ -81,6 +81,56 @@ class ModelSlotTest {
     }
 
     @Test
+    void shouldHandOverAModelToAnotherSlotWithoutClosingIt() throws Exception {
+        try (ModelSlot champion = new ModelSlot(); ModelSlot candidate = new ModelSlot()) {
+            OnnxModel first = model(1);
+            OnnxModel second = model(2);
+            champion.install(first);
+            candidate.install(second);
+            ModelSlot.Lease shadowLease = candidate.tryAcquire().orElseThrow();
+
+            champion.takeFrom(candidate);
+            shadowLease.close();
+
+            assertThat(candidate.tryAcquire()).isEmpty();
+            assertThat(champion.currentVersion()).isEqualTo(2);
+            assertThat(second.isClosed()).isFalse();
+            assertThat(first.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldStopServingOnClearButCloseOnlyAfterTheLastLease() throws Exception {
+        try (ModelSlot slot = new ModelSlot()) {
+            OnnxModel model = model(3);
+            slot.install(model);
+            ModelSlot.Lease lease = slot.tryAcquire().orElseThrow();
+
+            assertThat(slot.clear()).isEqualTo(3);
+
+            assertThat(slot.tryAcquire()).isEmpty();
+            assertThat(model.isClosed()).isFalse();
+            lease.close();
+            assertThat(model.isClosed()).isTrue();
+            assertThat(slot.clear()).isZero();
+            assertThat(slot.install(model(1))).isTrue();
+        }
+    }
+
+    @Test
+    void shouldReplaceWithAnOlderVersionWhenAskedTo() throws Exception {
+        try (ModelSlot slot = new ModelSlot()) {
+            OnnxModel newer = model(5);
+            slot.install(newer);
+
+            slot.replace(model(2));
+
+            assertThat(slot.currentVersion()).isEqualTo(2);
+            assertThat(newer.isClosed()).isTrue();
+        }
+    }
+
+    @Test
     void shouldSwapHundredsOfTimesUnderConcurrentPredictionsWithoutClosingAModelInUse() throws Exception {
         int scorers = 3;
         int swaps = 300;

@@ -14,13 +14,15 @@ import io.streamlearn.common.wire.Prediction;
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.scorer.ScorerConfig;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
-import io.streamlearn.scorer.model.ModelSlot;
+import io.streamlearn.scorer.model.ServingModels;
 import io.streamlearn.scorer.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,12 +42,13 @@ class ScorerTopologyTest {
     private static final int CLASSES = 3;
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final byte[] GARBAGE = {0x0A, 0x05, 'a'};
+    private static final String APPLICATION_ID = "scorer-test";
 
     @TempDir
     Path stateDir;
 
-    private final CollectorRegistry registry = new CollectorRegistry();
-    private final ModelSlot slot = new ModelSlot();
+    private CollectorRegistry registry;
+    private ServingModels serving;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> models;
     private TestInputTopic<String, byte[]> events;
@@ -53,12 +56,27 @@ class ScorerTopologyTest {
     private TestOutputTopic<String, Prediction> predictions;
     private TestOutputTopic<String, DeadLetter> deadLetters;
 
+    /** Scores each record at once and serves every valid snapshot at once, unless a test says otherwise. */
+    private static ScorerConfig config(Path stateDir) {
+        return new ScorerConfig(TestModels.MODEL, INPUT, APPLICATION_ID, ScorerConfig.EXACTLY_ONCE_V2, stateDir, 100, 1)
+                .with(new ScorerConfig.Batching(1, 5))
+                .with(ScorerConfig.Promotion.IMMEDIATE);
+    }
+
     @BeforeEach
     void startDriver() {
-        ScorerConfig config = new ScorerConfig(TestModels.MODEL, INPUT, "scorer-test", ScorerConfig.EXACTLY_ONCE_V2,
-                stateDir, 100, 1);
+        startDriver(config(stateDir));
+    }
+
+    private void startDriver(ScorerConfig config) {
+        if (driver != null) {
+            stopDriver();
+        }
+        registry = new CollectorRegistry();
+        ScorerMetrics metrics = new ScorerMetrics(registry);
+        serving = new ServingModels(config.promotion(), ENV, INPUT, metrics);
         StreamsBuilder builder = new StreamsBuilder();
-        ScorerTopology.build(builder, config, slot, new ScorerMetrics(registry), ENV);
+        ScorerTopology.build(builder, config, serving, metrics, ENV);
         driver = new TopologyTestDriver(builder.build(),
                 ScorerTopology.streamsProperties(config, KafkaSettings.local("unused:9092", 1)), START);
         models = driver.createInputTopic(Topics.MODELS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -73,7 +91,8 @@ class ScorerTopologyTest {
     @AfterEach
     void stopDriver() {
         driver.close();
-        slot.close();
+        serving.close();
+        driver = null;
     }
 
     @Test
@@ -144,7 +163,7 @@ class ScorerTopologyTest {
         publish(TestModels.snapshot(3, INPUT + 1, CLASSES));
         events.pipeInput("e1", event("e1", 1, 0, 0, 0));
 
-        assertThat(slot.currentVersion()).isEqualTo(1);
+        assertThat(serving.championVersion()).isEqualTo(1);
         assertThat(predictions.readValue().getModelVersion()).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_snapshots_rejected_total", "reason", "undecodable")).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_snapshots_rejected_total", "reason", "unloadable")).isEqualTo(1);
@@ -221,15 +240,15 @@ class ScorerTopologyTest {
         models.pipeInput("another-model", TestModels.snapshot(9, INPUT, CLASSES).toByteArray());
         events.pipeInput("e0", event("e0", 1, 0, 0, 0));
 
-        assertThat(slot.currentVersion()).isZero();
+        assertThat(serving.championVersion()).isZero();
         assertThat(predictions.isEmpty()).isTrue();
     }
 
     @Test
-    void shouldScoreEachInputTopicInItsOwnSubTopologySoHeldRecordsAreKeyedByOffset() {
+    void shouldScoreEachInputTopicInItsOwnSubTopologySoBufferedRecordsAreKeyedByOffset() {
         StreamsBuilder builder = new StreamsBuilder();
         ScorerTopology.build(builder, new ScorerConfig(TestModels.MODEL, INPUT, "shape", ScorerConfig.AT_LEAST_ONCE,
-                stateDir, 100, 1), slot, new ScorerMetrics(new CollectorRegistry()), ENV);
+                stateDir, 100, 1), serving, new ScorerMetrics(new CollectorRegistry()), ENV);
 
         TopologyDescription description = builder.build().describe();
 
@@ -238,6 +257,136 @@ class ScorerTopologyTest {
                 .stream().filter(n -> n instanceof TopologyDescription.Source)
                 .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream()))
                 .hasSize(1));
+    }
+
+    @Test
+    void shouldScoreWaitingRecordsInOneInferenceCallWhenTheBatchFillsOrTheWaitEnds() {
+        startDriver(config(stateDir).with(new ScorerConfig.Batching(4, 5)));
+        publish(TestModels.snapshot(1, INPUT, CLASSES));
+
+        for (int i = 0; i < 3; i++) {
+            events.pipeInput("e" + i, event("e" + i, 0, 0, 1, 0));
+        }
+        assertThat(predictions.isEmpty()).isTrue();
+        events.pipeInput("e3", event("e3", 1, 0, 0, 0));
+        assertThat(predictions.readValuesToList()).extracting(Prediction::getId)
+                .containsExactly("e0", "e1", "e2", "e3");
+        assertThat(metric("streamlearn_scorer_batch_size_count")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_batch_size_sum")).isEqualTo(4);
+
+        events.pipeInput("e4", event("e4", 0, 1, 0, 0));
+        events.pipeInput("e5", event("e5", 0, 1, 0, 0));
+        driver.advanceWallClockTime(Duration.ofMillis(4));
+        assertThat(predictions.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(1));
+
+        assertThat(predictions.readValuesToList()).extracting(Prediction::getId).containsExactly("e4", "e5");
+        assertThat(metric("streamlearn_scorer_batch_size_count")).isEqualTo(2);
+        assertThat(metric("streamlearn_scorer_batch_size_sum")).isEqualTo(6);
+        assertThat(metric("streamlearn_scorer_batch_wait_seconds_count")).isEqualTo(2);
+        assertThat(metric("streamlearn_scorer_batch_wait_seconds_sum")).isEqualTo(0.005);
+    }
+
+    @Test
+    void shouldKeepRecordsWaitingAcrossACommitInTheChangelogUntilTheyAreScored() {
+        startDriver(config(stateDir).with(new ScorerConfig.Batching(4, 5)));
+        publish(TestModels.snapshot(1, INPUT, CLASSES));
+        TestOutputTopic<Long, byte[]> changelog = driver.createOutputTopic(
+                APPLICATION_ID + "-" + ScorerTopology.bufferStoreName(InputKind.EVENTS) + "-changelog",
+                new LongDeserializer(), new ByteArrayDeserializer());
+
+        events.pipeInput("e0", event("e0", 1, 0, 0, 0));
+        events.pipeInput("e1", event("e1", 0, 1, 0, 0));
+
+        List<TestRecord<Long, byte[]>> buffered = changelog.readRecordsToList();
+        assertThat(buffered).extracting(TestRecord::key).containsExactly(0L, 1L);
+        assertThat(buffered).allSatisfy(r -> assertThat(r.value()).isNotNull());
+        assertThat(predictions.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+
+        assertThat(predictions.readValuesToList()).extracting(Prediction::getId).containsExactly("e0", "e1");
+        List<TestRecord<Long, byte[]>> scored = changelog.readRecordsToList();
+        assertThat(scored).extracting(TestRecord::key).containsExactly(0L, 1L);
+        assertThat(scored).allSatisfy(r -> assertThat(r.value()).isNull());
+    }
+
+    @Test
+    void shouldNotPromoteAWorseCandidateButPromoteABetterOne() {
+        startDriver(config(stateDir).with(new ScorerConfig.Batching(4, 5))
+                .with(new ScorerConfig.Promotion(true, 20, 0.01, 0, 5)));
+        // Labels follow shift 0. Shift 1 is right on label 0 only, shift 2 never, shift 0 always.
+        publish(TestModels.snapshot(1, INPUT, CLASSES, 1, 0));
+        pipeLabeledSamples(0, 4);
+        publish(TestModels.snapshot(2, INPUT, CLASSES, 2, 0));
+        assertThat(metric("streamlearn_scorer_candidate_version")).isEqualTo(2);
+
+        pipeLabeledSamples(4, 24);
+
+        assertThat(metric("streamlearn_scorer_candidates_rejected_total")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_candidate_version")).isZero();
+        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "champion")).isEqualTo(6 / 20.0);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "candidate")).isZero();
+        assertThat(serving.championVersion()).isEqualTo(1);
+
+        publish(TestModels.snapshot(3, INPUT, CLASSES, 0, 0));
+        pipeLabeledSamples(24, 44);
+        assertThat(serving.championVersion()).isEqualTo(3);
+        pipeLabeledSamples(44, 48);
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertThat(out).hasSize(48).extracting(Prediction::getId).doesNotHaveDuplicates();
+        assertThat(out.subList(0, 44)).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+        assertThat(out.subList(44, 48)).allSatisfy(p -> {
+            assertThat(p.getModelVersion()).isEqualTo(3);
+            assertThat(p.getPredictedClass()).isEqualTo(p.getLabel());
+        });
+        assertThat(metric("streamlearn_scorer_promotions_total")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "champion")).isEqualTo(7 / 20.0);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "candidate")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_shadow_scored_total")).isEqualTo(40);
+        assertThat(metric("streamlearn_scorer_model_version")).isEqualTo(3);
+        assertThat(metric("streamlearn_scorer_swaps_total")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldJudgeACandidateOnlyOnSamplesItHasNotLearned() {
+        startDriver(config(stateDir).with(new ScorerConfig.Promotion(true, 5, 0, 0, 5)));
+        publish(TestModels.snapshot(1, INPUT, CLASSES, 0, 0));
+        pipeLabeledSamples(0, 1);
+        // v2 has learned samples up to offset 10 (exclusive): its trial starts at offset 10.
+        publish(TestModels.snapshot(2, INPUT, CLASSES, 0, 10));
+
+        pipeLabeledSamples(1, 14);
+        assertThat(metric("streamlearn_scorer_shadow_scored_total")).isEqualTo(4);
+        assertThat(serving.championVersion()).isEqualTo(1);
+
+        pipeLabeledSamples(14, 15);
+        assertThat(serving.championVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldServeTheNewestSnapshotDirectlyUntilTheFirstRecordIsScored() {
+        startDriver(config(stateDir).with(ScorerConfig.Promotion.DEFAULT));
+        publish(TestModels.snapshot(1, INPUT, CLASSES, 0, 0));
+        publish(TestModels.snapshot(2, INPUT, CLASSES, 1, 0));
+        assertThat(serving.championVersion()).isEqualTo(2);
+
+        events.pipeInput("e0", event("e0", 1, 0, 0, 0));
+        publish(TestModels.snapshot(3, INPUT, CLASSES, 0, 0));
+
+        assertThat(serving.championVersion()).isEqualTo(2);
+        assertThat(serving.candidateVersion()).isEqualTo(3);
+        assertThat(metric("streamlearn_scorer_promotions_total")).isZero();
+    }
+
+    /** Samples {@code from} until {@code to} (exclusive): one-hot on feature {@code i % 3}, labeled {@code i % 3}. */
+    private void pipeLabeledSamples(int from, int to) {
+        for (int i = from; i < to; i++) {
+            float[] features = new float[INPUT];
+            features[i % CLASSES] = 1;
+            samples.pipeInput("s" + i, sample("s" + i, i % CLASSES, features));
+        }
     }
 
     private void publish(ModelSnapshot snapshot) {
