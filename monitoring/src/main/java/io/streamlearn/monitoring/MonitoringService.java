@@ -3,15 +3,22 @@ package io.streamlearn.monitoring;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.monitoring.accuracy.AccuracyTracker;
+import io.streamlearn.monitoring.drift.DriftMonitor;
+import io.streamlearn.monitoring.metrics.ConsumerLag;
 import io.streamlearn.monitoring.metrics.MonitoringMetrics;
 import io.streamlearn.monitoring.topology.MonitoringTopology;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +26,26 @@ import org.slf4j.LoggerFactory;
 public final class MonitoringService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitoringService.class);
 
+    private final MonitoringConfig config;
     private final AccuracyTracker tracker;
+    private final DriftMonitor drift;
     private final KafkaStreams streams;
+    private final CollectorRegistry registry;
+    private final ConsumerLag lag;
 
     public MonitoringService(MonitoringConfig config, KafkaSettings kafka, CollectorRegistry registry) {
+        this.config = config;
+        this.registry = registry;
         MonitoringMetrics metrics = new MonitoringMetrics(registry);
-        this.tracker = new AccuracyTracker(config.accuracyWindow(), config.trackedVersions(), metrics);
+        this.tracker = new AccuracyTracker(config.accuracyWindow(), config.trackedVersions(), config.fadingFactor(),
+                config.maxClasses(), metrics);
+        this.drift = new DriftMonitor(config.drift(), config.modelName(), config.maxClasses(), metrics,
+                System::currentTimeMillis);
         StreamsBuilder builder = new StreamsBuilder();
-        MonitoringTopology.build(builder, config, tracker, metrics);
+        MonitoringTopology.build(builder, config, tracker, drift, metrics);
         this.streams = new KafkaStreams(builder.build(), streamsProperties(config, kafka));
+        this.lag = new ConsumerLag(streams::metrics, Set.of(Topics.PREDICTIONS.name(), Topics.LABELS.name(),
+                Topics.SAMPLES.name(), Topics.EVENTS.name())).register(registry);
     }
 
     /**
@@ -48,14 +66,20 @@ public final class MonitoringService implements AutoCloseable {
     public void start() {
         streams.setUncaughtExceptionHandler(e -> {
             log.error("monitoring stream thread failed; shutting the client down", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
-        log.info("monitoring started");
+        log.info("monitoring started for model {}: join window {}, accuracy window {}, drift alerts from {}",
+                config.modelName(), config.joinWindow(), config.accuracyWindow(), config.drift().detector());
     }
 
     public AccuracyTracker accuracy() {
         return tracker;
+    }
+
+    /** The last drift alerts sent (at most 100), oldest first; each carries its detector, position and time. */
+    public List<DriftAlert> driftAlerts() {
+        return drift.alerts();
     }
 
     public KafkaStreams.State state() {
@@ -65,5 +89,6 @@ public final class MonitoringService implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        registry.unregister(lag);
     }
 }

@@ -105,9 +105,9 @@ class DashboardQueriesIT {
                 Map.entry("streamlearn.trainer.snapshot.every.samples", "500"),
                 Map.entry("streamlearn.trainer.snapshot.every.ms", "500"),
                 Map.entry("streamlearn.scorer.input.size", Integer.toString(DIMS)),
-                // small PSI windows so that the PSI gauges fill with this little data
-                Map.entry("streamlearn.monitoring.drift.psi.reference.size", "100"),
-                Map.entry("streamlearn.monitoring.drift.psi.window.size", "100"),
+                // PSI windows small enough to fill with this little data, large enough to stay below 0.25
+                Map.entry("streamlearn.monitoring.drift.psi.reference.size", "300"),
+                Map.entry("streamlearn.monitoring.drift.psi.window.size", "300"),
                 Map.entry("streamlearn.kafka.client.session.timeout.ms", "6000")));
     }
 
@@ -138,7 +138,7 @@ class DashboardQueriesIT {
         }
         new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(blobs(centers, 2000, random), (n, t) -> { });
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (pipeline.scorer().currentVersion() < 2 && System.nanoTime() < deadline) {
+        while (pipeline.scorer().currentVersion() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Dataset live = blobs(centers, 300, random);

@@ -26,10 +26,6 @@ final class SlidingAccuracy {
         next = (next + 1) % outcomes.length;
     }
 
-    int count() {
-        return count;
-    }
-
     double accuracy() {
         return count == 0 ? Double.NaN : (double) correct / count;
     }
