@@ -16,7 +16,9 @@ public final class MonitoringMain {
     public static void run(Settings settings) throws InterruptedException {
         MonitoringConfig config = MonitoringConfig.from(settings);
         ServiceRuntime rt = ServiceRuntime.start(settings);
-        rt.own(new MonitoringService(config, rt.kafka(), rt.registry())).start();
+        MonitoringService monitoring = rt.own(new MonitoringService(config, rt.kafka(), rt.registry()));
+        monitoring.onFailure(rt::exitWithFailure);
+        monitoring.start();
         rt.awaitShutdown();
     }
 }

@@ -63,6 +63,15 @@ public final class MonitoringService implements AutoCloseable {
         return p;
     }
 
+    /** Runs {@code action} once if the streams fail for good (state ERROR); set before {@link #start()}. */
+    public void onFailure(Runnable action) {
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.ERROR) {
+                action.run();
+            }
+        });
+    }
+
     public void start() {
         streams.setUncaughtExceptionHandler(e -> {
             log.error("monitoring stream thread failed; shutting the client down", e);

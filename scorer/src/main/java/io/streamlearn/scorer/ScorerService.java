@@ -53,6 +53,15 @@ public final class ScorerService implements AutoCloseable {
      * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
      * models topic is loaded (scoring then runs on the stream threads), and opens the admin endpoint if configured.
      */
+    /** Runs {@code action} once if the streams fail for good (state ERROR); set before {@link #start()}. */
+    public void onFailure(Runnable action) {
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.ERROR) {
+                action.run();
+            }
+        });
+    }
+
     public void start() {
         TopicAdmin.ensureTopics(kafka, List.of(Topics.MODELS, Topics.EVENTS, Topics.SAMPLES, Topics.PREDICTIONS,
                 Topics.DEAD_LETTERS), TOPIC_TIMEOUT);

@@ -1,6 +1,7 @@
 package io.streamlearn.app.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -113,11 +114,13 @@ class KafkaSecurityConfigTest {
                 "streamlearn.scorer.state.dir", work.resolve("scorer").toString(),
                 "streamlearn.monitoring.state.dir", work.resolve("monitoring").toString()));
 
-        assertThat(kafka.toString()).as("KafkaSettings").doesNotContain(SECRET);
-        assertThat(IngestConfig.from(all).toString()).as("IngestConfig").doesNotContain(SECRET);
-        assertThat(ScorerConfig.from(all).toString()).as("ScorerConfig").doesNotContain(SECRET);
-        assertThat(MonitoringConfig.from(all).toString()).as("MonitoringConfig").doesNotContain(SECRET);
-        assertThat(TrainerConfig.from(all).toString()).as("TrainerConfig").doesNotContain(SECRET);
+        assertSoftly(softly -> {
+            softly.assertThat(KafkaSettings.from(all).toString()).as("KafkaSettings").doesNotContain(SECRET);
+            softly.assertThat(IngestConfig.from(all).toString()).as("IngestConfig").doesNotContain(SECRET);
+            softly.assertThat(ScorerConfig.from(all).toString()).as("ScorerConfig").doesNotContain(SECRET);
+            softly.assertThat(MonitoringConfig.from(all).toString()).as("MonitoringConfig").doesNotContain(SECRET);
+            softly.assertThat(TrainerConfig.from(all).toString()).as("TrainerConfig").doesNotContain(SECRET);
+        });
     }
 
     @Test

@@ -56,6 +56,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scale-out as the compose stack runs it: two scorer processes ({@link ScorerMain}, configured from STREAMLEARN_*
@@ -65,6 +67,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ScaleOutIT {
+    private static final Logger log = LoggerFactory.getLogger(ScaleOutIT.class);
     private static final int PARTITIONS = 4;
     private static final int INPUT = 8;
     private static final String APPLICATION_ID = "scale-out-it";
@@ -105,16 +108,20 @@ class ScaleOutIT {
                 String victim;
                 String survivor;
                 try (SteadyEvents events = new SteadyEvents(producer)) {
-                    awaitScored(predictions, events, "both instances score", ids -> partitionsOf(ids).size() == PARTITIONS
-                            && ids.size() >= EVENTS_PER_SECOND);
+                    awaitScored(predictions, events, "both instances score",
+                            ids -> partitionsOf(ids).size() == PARTITIONS && ids.size() >= EVENTS_PER_SECOND);
                     victim = before.entrySet().stream()
                             .max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow().getKey();
                     survivor = victim.equals("a") ? "b" : "a";
                     scorers.get(victim).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                     sentAtKill = events.sent();
+                    long killed = System.nanoTime();
 
                     awaitGroup(admin, "the survivor owns every partition", owners -> owners.size() == 1
                             && owners.getOrDefault(survivor, Set.of()).size() == PARTITIONS);
+                    log.info("scorer {} (events partitions {}) killed after {} events; {} owned all {} partitions "
+                            + "{} ms later", victim, before.get(victim), sentAtKill, survivor, PARTITIONS,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
                     // Keep streaming until the survivor has scored events of every partition sent after the kill.
                     awaitScored(predictions, events, "the survivor scores every partition", ids -> partitionsOf(
                             ids.stream().filter(id -> index(id) >= sentAtKill).toList()).size() == PARTITIONS);
@@ -122,6 +129,7 @@ class ScaleOutIT {
                 }
                 assertThat(scorers.get(survivor).isAlive()).as("survivor alive\n%s", logs()).isTrue();
                 List<Prediction> read = predictions.readAll(sent, WAIT, Duration.ofSeconds(2));
+                log.info("{} events sent, {} predictions read", sent, read.size());
 
                 assertThat(before.get(victim)).as("events partitions the killed instance owned").isNotEmpty();
                 assertThat(sentAtKill).as("events sent before the kill").isPositive().isLessThan(sent);
@@ -135,8 +143,10 @@ class ScaleOutIT {
     }
 
     private static ModelSnapshot snapshot() {
-        TrainerConfig trainer = TrainerConfig.from(Settings.of(Map.of("streamlearn.trainer.input.size",
-                Integer.toString(INPUT), "streamlearn.trainer.classes", "3", "streamlearn.trainer.hidden.layers", "4")));
+        TrainerConfig trainer = TrainerConfig.from(Settings.of(Map.of(
+                "streamlearn.trainer.input.size", Integer.toString(INPUT),
+                "streamlearn.trainer.classes", "3",
+                "streamlearn.trainer.hidden.layers", "4")));
         MultiLayerNetwork network = trainer.network().build();
         try {
             byte[] onnx = OnnxExporter.export(network, Map.of("model_name", "default", "version", "1"));
@@ -234,7 +244,8 @@ class ScaleOutIT {
     }
 
     private static void assertExactlyOnePredictionPerEvent(List<Prediction> read, int sent) {
-        Map<String, Long> counts = read.stream().collect(Collectors.groupingBy(Prediction::getId, Collectors.counting()));
+        Map<String, Long> counts = read.stream()
+                .collect(Collectors.groupingBy(Prediction::getId, Collectors.counting()));
         List<String> missing = IntStream.range(0, sent).mapToObj(ScaleOutIT::eventId)
                 .filter(id -> !counts.containsKey(id)).toList();
         Map<String, Long> duplicated = counts.entrySet().stream().filter(e -> e.getValue() > 1)

@@ -1,7 +1,13 @@
 package io.streamlearn.common.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * How every service reaches Kafka: bootstrap servers, topic layout, and client settings passed through
@@ -35,6 +41,27 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
                 });
         return new KafkaSettings(settings.get(BOOTSTRAP), settings.get(PARTITIONS),
                 settings.get(REPLICATION).shortValue(), settings.withPrefix(CLIENT_PREFIX));
+    }
+
+    /** Shows every setting but the values of secrets (passwords, JAAS configurations, keys). */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", partitions=" + partitions
+                + ", replicationFactor=" + replicationFactor + ", clientProperties=" + shown + "]";
+    }
+
+    /** Kafka's own client configs say which keys are passwords; anything else named like a secret is hidden too. */
+    static boolean isSecret(String key) {
+        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef())) {
+            ConfigDef.ConfigKey k = def.configKeys().get(key);
+            if (k != null && k.type == ConfigDef.Type.PASSWORD) {
+                return true;
+            }
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas");
     }
 
     public static KafkaSettings local(String bootstrapServers, int partitions) {

@@ -57,6 +57,16 @@ public final class ServiceRuntime implements AutoCloseable {
         return lifecycle.own(resource);
     }
 
+    /**
+     * Ends the process with status 1 (running the shutdown hook, which closes everything), so that a supervisor
+     * restarts a service that can no longer work instead of keeping a healthy-looking shell alive. The exit runs
+     * on its own thread: the caller may be a thread that the shutdown hook waits for.
+     */
+    public void exitWithFailure() {
+        Thread exit = new Thread(() -> System.exit(1), "streamlearn-failure-exit");
+        exit.start();
+    }
+
     public void closeOnShutdown() {
         lifecycle.closeOnShutdown();
     }

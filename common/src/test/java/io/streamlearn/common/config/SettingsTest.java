@@ -51,6 +51,16 @@ class SettingsTest {
     }
 
     @Test
+    void shouldHideKafkaSecretsWhenSettingsArePrinted() {
+        KafkaSettings k = KafkaSettings.from(Settings.of(Map.of(
+                "streamlearn.kafka.client.security.protocol", "SASL_SSL",
+                "streamlearn.kafka.client.sasl.jaas.config", "PlainLoginModule username=\"u\" password=\"p4ss\";",
+                "streamlearn.kafka.client.ssl.truststore.password", "tr4st")));
+
+        assertThat(k.toString()).contains("SASL_SSL").doesNotContain("p4ss").doesNotContain("tr4st");
+    }
+
+    @Test
     void shouldPassKafkaClientSettingsThroughAndRejectUnknownKafkaKeys() {
         KafkaSettings k = KafkaSettings.from(Settings.of(Map.of(
                 "streamlearn.kafka.client.security.protocol", "SASL_SSL")));

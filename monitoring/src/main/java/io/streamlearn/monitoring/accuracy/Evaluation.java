@@ -9,7 +9,13 @@ package io.streamlearn.monitoring.accuracy;
  * @param actual       true class
  * @param labelDelayMs time from the record to its label, 0 when the label came with the record
  */
-public record Evaluation(String source, long modelVersion, int predicted, int actual, long labelDelayMs) {
+public record Evaluation(String source, long modelVersion, int predicted, int actual, long labelDelayMs,
+                         int sourcePartition, long sourceOffset) {
+    /** An evaluation whose input record position is unknown. */
+    public Evaluation(String source, long modelVersion, int predicted, int actual, long labelDelayMs) {
+        this(source, modelVersion, predicted, actual, labelDelayMs, -1, -1);
+    }
+
     public boolean correct() {
         return predicted == actual;
     }

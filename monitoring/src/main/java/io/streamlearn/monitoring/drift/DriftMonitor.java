@@ -3,6 +3,7 @@ package io.streamlearn.monitoring.drift;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.streamlearn.common.wire.DriftAlert;
+import io.streamlearn.monitoring.accuracy.Evaluation;
 import io.streamlearn.monitoring.metrics.MonitoringMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -92,7 +93,10 @@ public final class DriftMonitor {
     }
 
     /** One evaluated prediction of {@code source}; returns the alerts it caused (at most one). */
-    public synchronized List<DriftAlert> onEvaluation(String source, long modelVersion, boolean correct) {
+    public synchronized List<DriftAlert> onEvaluation(Evaluation evaluation) {
+        String source = evaluation.source();
+        long modelVersion = evaluation.modelVersion();
+        boolean correct = evaluation.correct();
         ErrorDetectors e = errors.computeIfAbsent(source, ErrorDetectors::new);
         e.seen++;
         List<DriftAlert> alerts = new ArrayList<>(1);
@@ -109,7 +113,9 @@ public final class DriftMonitor {
             if (d.name().equals(config.detector())) {
                 alerts.add(alert(DriftAlert.Kind.ERROR_RATE, d.name(), source, modelVersion, e.seen, statistic,
                         String.format(Locale.ROOT, "%s flagged a rise of the error rate of %s predictions after %d "
-                                + "evaluations (statistic %.4f)", d.name(), source, e.seen, statistic)));
+                                + "evaluations, at input record %d@%d (statistic %.4f)", d.name(), source, e.seen,
+                                evaluation.sourcePartition(), evaluation.sourceOffset(), statistic),
+                        evaluation.sourcePartition(), evaluation.sourceOffset()));
             } else {
                 log.info("{} (not alerting) flagged a rise of the error rate of {} predictions after {} evaluations "
                         + "(statistic {})", d.name(), source, e.seen, String.format(Locale.ROOT, "%.4f", statistic));
@@ -160,14 +166,15 @@ public final class DriftMonitor {
         shift.reset();
         return List.of(alert(kind, PSI, source, version, seen, psi, String.format(Locale.ROOT,
                 "PSI %.3f > %.3f between the last %d and the reference %d %s (after %d records)", psi,
-                config.psiThreshold(), config.psiWindowSize(), config.psiReferenceSize(), what, seen)));
+                config.psiThreshold(), config.psiWindowSize(), config.psiReferenceSize(), what, seen), -1, -1));
     }
 
     private DriftAlert alert(DriftAlert.Kind kind, String detector, String source, long version, long seen,
-                             double statistic, String description) {
+                             double statistic, String description, int sourcePartition, long sourceOffset) {
         DriftAlert alert = DriftAlert.newBuilder().setModelName(modelName).setModelVersion(version).setKind(kind)
                 .setDetector(detector).setSource(source).setDetectedAtMs(clockMs.getAsLong())
-                .setEvaluationsSeen(seen).setStatistic(statistic).setDescription(description).build();
+                .setEvaluationsSeen(seen).setStatistic(statistic).setDescription(description)
+                .setSourcePartition(sourcePartition).setSourceOffset(sourceOffset).build();
         metrics.driftAlerts.labels(detector, kind(kind), source).inc();
         log.warn("drift alert for model {} v{}: {}", modelName, version, description);
         kept.addLast(alert);

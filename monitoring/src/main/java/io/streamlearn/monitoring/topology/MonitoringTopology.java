@@ -61,7 +61,8 @@ public final class MonitoringTopology {
         KStream<String, Evaluation> samples = predictions
                 .filter((id, p) -> p.getSource() == Prediction.Source.SAMPLE && p.getHasLabel())
                 .filter((id, p) -> notSeenInTraining(p, metrics))
-                .mapValues(p -> new Evaluation(SAMPLE, p.getModelVersion(), p.getPredictedClass(), p.getLabel(), 0));
+                .mapValues(p -> new Evaluation(SAMPLE, p.getModelVersion(), p.getPredictedClass(), p.getLabel(), 0,
+                        p.getSourcePartition(), p.getSourceOffset()));
 
         KStream<String, Joined> joined = predictions.filter((id, p) -> p.getSource() == Prediction.Source.EVENT)
                 .outerJoin(labels, Joined::new, JoinWindows.ofTimeDifferenceWithNoGrace(config.joinWindow()),
@@ -74,7 +75,7 @@ public final class MonitoringTopology {
 
         toAlerts(samples.merge(events).flatMap((id, e) -> {
             tracker.record(e);
-            return keyed(config, drift.onEvaluation(e.source(), e.modelVersion(), e.correct()));
+            return keyed(config, drift.onEvaluation(e));
         }));
 
         if (config.drift().inputs()) {
@@ -178,6 +179,7 @@ public final class MonitoringTopology {
 
     private static Evaluation evaluateEvent(Prediction p, Label label) {
         long delay = Math.max(0, label.getTimestampMs() - p.getRecordTimestampMs());
-        return new Evaluation(EVENT, p.getModelVersion(), p.getPredictedClass(), label.getLabel(), delay);
+        return new Evaluation(EVENT, p.getModelVersion(), p.getPredictedClass(), label.getLabel(), delay,
+                p.getSourcePartition(), p.getSourceOffset());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.wire.DriftAlert;
+import io.streamlearn.monitoring.accuracy.Evaluation;
 import io.streamlearn.monitoring.metrics.MonitoringMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ class DriftMonitorTest {
         List<DriftAlert> alerts = new ArrayList<>();
         for (int i = 0; i < length; i++) {
             boolean wrong = random.nextDouble() < (i < changeAt ? p0 : p1);
-            alerts.addAll(monitor.onEvaluation("sample", 3, !wrong));
+            alerts.addAll(monitor.onEvaluation(new Evaluation("sample", 3, wrong ? 1 : 0, 0, 0)));
         }
         return alerts;
     }

@@ -222,7 +222,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
                 .setModelName(model.modelName())
                 .setModelVersion(model.version())
                 .setRecordTimestampMs(row.in().timestampMs())
-                .setScoredAtMs(scoredAt);
+                .setScoredAtMs(scoredAt)
+                .setSourcePartition(row.in().partition())
+                .setSourceOffset(row.in().offset());
         for (float p : probabilities) {
             prediction.addProbabilities(p);
         }
