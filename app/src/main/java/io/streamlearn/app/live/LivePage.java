@@ -53,6 +53,10 @@ public final class LivePage implements AutoCloseable {
         }
     }
 
+    public void mark(String label) {
+        recorder.mark(label);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -95,9 +99,9 @@ public final class LivePage implements AutoCloseable {
                 .map(e -> String.format(Locale.ROOT, "\"%d\":%.4f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(","));
         return String.format(Locale.ROOT, "{\"t\":%.1f,\"sent\":%d,\"learned\":%d,\"trainer\":%s,\"scorer\":%s,"
-                        + "\"versions\":{%s},\"snapshot\":%d,\"serving\":%d}",
+                        + "\"versions\":{%s},\"snapshot\":%d,\"serving\":%d,\"alerts\":%d}",
                 p.t(), p.sent(), p.learned(), number(p.trainerAccuracy()), number(p.scorerAccuracy()), versions,
-                p.snapshotVersion(), p.servingVersion());
+                p.snapshotVersion(), p.servingVersion(), p.driftAlerts());
     }
 
     private static String number(double v) {

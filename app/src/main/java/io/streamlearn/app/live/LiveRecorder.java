@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 public final class LiveRecorder {
     /** One observation of the pipeline. {@code versionAccuracy} maps a model version to its window accuracy. */
     public record Point(double t, long sent, long learned, double trainerAccuracy, double scorerAccuracy,
-                        Map<Long, Double> versionAccuracy, long snapshotVersion, long servingVersion) {
+                        Map<Long, Double> versionAccuracy, long snapshotVersion, long servingVersion,
+                        long driftAlerts) {
     }
 
     /** A moment worth a marker on the charts, e.g. a detected drift or an injected change. */
@@ -41,8 +42,12 @@ public final class LiveRecorder {
         }
     }
 
-    public synchronized void mark(double t, String label) {
-        markers.add(new Marker(t, label));
+    /** Marks the current moment of the run. */
+    public void mark(String label) {
+        double t = probe.get().t();
+        synchronized (this) {
+            markers.add(new Marker(t, label));
+        }
     }
 
     public synchronized List<Point> points() {

@@ -5,9 +5,12 @@ import io.streamlearn.app.live.LivePage;
 import io.streamlearn.app.live.LiveRecorder;
 import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.wire.ModelSnapshot;
+import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.ingest.dataset.Dataset;
+import io.streamlearn.ingest.dataset.FashionMnist;
 import io.streamlearn.ingest.dataset.IdxFiles;
 import io.streamlearn.ingest.dataset.MnistFetcher;
+import io.streamlearn.ingest.replay.DriftInjector;
 import io.streamlearn.ingest.replay.HttpReplayer;
 import io.streamlearn.monitoring.accuracy.AccuracyTracker;
 import io.streamlearn.trainer.service.TrainerService;
@@ -15,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +52,13 @@ public final class LocalRunCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
             description = "Stop streaming after this many seconds; 0 = no limit (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
+
+    @Option(names = "--drift", paramLabel = "SPEC",
+            description = {"Inject concept drift into the stream, e.g. permute:1@30000 (labels y -> (y+1) mod 10 from "
+                    + "sample 30,000), switch:fashion@30000 (Fashion-MNIST from there; Debian package "
+                    + "dataset-fashion-mnist), rotate:90@30000, prior:0/1/2:0.9@30000. The summary reports when "
+                    + "monitoring detected it and when the trainer recovered."})
+    String drift;
 
     @Option(names = "--batch", defaultValue = "500", paramLabel = "N",
             description = "Samples per HTTP request (default: ${DEFAULT-VALUE}).")
@@ -111,13 +122,22 @@ public final class LocalRunCommand implements Callable<Integer> {
             out.printf("streamlearn local run: %d MNIST training images at %s%n  metrics on http://127.0.0.1:%d/metrics,"
                             + " live page on http://127.0.0.1:%d/%n",
                     count, rate > 0 ? (long) rate + " samples/s" : "full speed", pipeline.metricsPort(), page.port());
-            long sent = stream(pipeline, train, count, progress);
-            double streamSeconds = progress.elapsedSeconds();
-            awaitLearned(pipeline, sent, progress);
+            DriftInjector injector = drift == null ? DriftInjector.none()
+                    : DriftInjector.parse(drift, classes(train), this::dataset);
+            DriftReport report = DriftReport.withCapacity(200_000);
+            long sent;
+            double streamSeconds;
+            try (DriftReport.Sampler sampler = new DriftReport.Sampler(report, pipeline.trainer()::samplesLearned,
+                    pipeline.trainer()::windowAccuracy)) {
+                sent = stream(pipeline, train, count, injector, progress, page);
+                streamSeconds = progress.elapsedSeconds();
+                awaitLearned(pipeline, sent, progress);
+            }
             ModelSnapshot last = awaitFinalSnapshot(pipeline, sent);
-            double testAccuracy = FinalEvaluation.accuracy(last, test);
+            double testAccuracy = FinalEvaluation.accuracy(last, testOfLastConcept(test, injector));
             printSummary(pipeline, sent, streamSeconds, last, testAccuracy, test.size(),
                     (System.nanoTime() - started) / 1e9);
+            printDrift(pipeline, report, sent);
             if (lingerSeconds > 0) {
                 out.printf("keeping the pipeline up for %d s (Ctrl-C to stop)%n", lingerSeconds);
                 Thread.sleep(Duration.ofSeconds(lingerSeconds).toMillis());
@@ -130,10 +150,12 @@ public final class LocalRunCommand implements Callable<Integer> {
                 pipeline.trainer().samplesLearned(), pipeline.trainer().windowAccuracy(),
                 pipeline.monitoring().accuracy().windowAccuracy(SAMPLE),
                 pipeline.monitoring().accuracy().versionAccuracies(SAMPLE),
-                pipeline.trainer().lastSnapshotVersion(), pipeline.scorer().currentVersion()));
+                pipeline.trainer().lastSnapshotVersion(), pipeline.scorer().currentVersion(),
+                DriftReport.errorAlerts(pipeline.monitoring().driftAlerts()).size()));
     }
 
-    private long stream(LocalPipeline pipeline, Dataset train, int count, Progress progress) throws Exception {
+    private long stream(LocalPipeline pipeline, Dataset train, int count, DriftInjector injector, Progress progress,
+                        LivePage page) throws Exception {
         HttpReplayer replayer = new HttpReplayer(pipeline.ingestUri(), batch, rate, HttpReplayer.DEFAULT_MAX_RETRIES);
         long deadline = durationSeconds > 0 ? System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos() : Long.MAX_VALUE;
         long sent = 0;
@@ -141,7 +163,10 @@ public final class LocalRunCommand implements Callable<Integer> {
         int slice = Math.max(batch, 5000);
         for (int from = 0; from < count && System.nanoTime() < deadline; from += slice) {
             long before = sent;
-            sent += replayer.replay(train, from, Math.min(count, from + slice),
+            if (changeIndex() >= from && changeIndex() < from + slice) {
+                page.mark("drift injected at " + changeIndex());
+            }
+            sent += replayer.replay(train, from, Math.min(count, from + slice), injector,
                     (n, elapsed) -> progress.sent(before + n));
         }
         progress.sent(sent);
@@ -160,6 +185,83 @@ public final class LocalRunCommand implements Callable<Integer> {
             progress.maybePrint();
         }
         progress.print("learned");
+    }
+
+    private Dataset dataset(String name) {
+        try {
+            return switch (name) {
+                case "fashion" -> FashionMnist.locate().readTrain();
+                case "mnist" -> new MnistFetcher(mnistCache != null ? mnistCache : MnistFetcher.defaultCacheDir())
+                        .fetch().readTrain();
+                default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; use fashion or mnist");
+            };
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot load dataset " + name, e);
+        }
+    }
+
+    /**
+     * The test images of the concept the stream ends with: after {@code switch:NAME@i} the other dataset's test
+     * split; after another drift the test split with the same drift applied.
+     */
+    private Dataset testOfLastConcept(Dataset test, DriftInjector injector) throws java.io.IOException {
+        if (drift == null) {
+            return test;
+        }
+        if (drift.startsWith("switch:")) {
+            String name = drift.substring("switch:".length(), drift.lastIndexOf('@'));
+            return name.equals("fashion") ? FashionMnist.locate().readTest() : test;
+        }
+        List<float[]> features = new java.util.ArrayList<>();
+        List<Integer> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            DriftInjector.Example e = injector.apply(changeIndex() + i,
+                    new DriftInjector.Example(test.features()[i], test.labels()[i]));
+            if (e != null) {
+                features.add(e.features());
+                labels.add(e.label());
+            }
+        }
+        return new Dataset(test.name() + " after " + drift, features.toArray(float[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static int classes(Dataset data) {
+        return java.util.Arrays.stream(data.labels()).max().orElse(0) + 1;
+    }
+
+    /** The sample index where the injected drift starts, -1 without drift. */
+    private long changeIndex() {
+        return drift == null ? -1 : Long.parseLong(drift.substring(drift.lastIndexOf('@') + 1).trim());
+    }
+
+    private void printDrift(LocalPipeline pipeline, DriftReport report, long sent) {
+        List<DriftAlert> alerts = DriftReport.errorAlerts(pipeline.monitoring().driftAlerts());
+        long change = changeIndex();
+        long quietFrom = 5000;
+        long falseAlarms = alerts.stream().filter(a -> a.getSourceOffset() >= quietFrom
+                && (change < 0 || a.getSourceOffset() < change)).count();
+        out.printf("  drift alerts (error rate)          %d in all, %d false alarms between sample %d and %s%n",
+                alerts.size(), falseAlarms, quietFrom, change < 0 ? "the end" : "the change");
+        if (change < 0) {
+            return;
+        }
+        double before = report.accuracyAt(change);
+        out.printf("  drift injected                     %s at sample %d; trainer window accuracy before: %.4f%n",
+                drift, change, before);
+        alerts.stream().filter(a -> a.getSourceOffset() >= change).findFirst().ifPresentOrElse(
+                a -> out.printf("  drift detected                     %d samples after the change (%s, sample %d)%n",
+                        a.getSourceOffset() - change, a.getDetector(), a.getSourceOffset()),
+                () -> out.println("  drift detected                     not detected"));
+        report.recoveredAt(change, before).ifPresentOrElse(
+                at -> out.printf("  recovered                          %d samples after the change (window accuracy "
+                        + ">= %.0f%% of before, at sample %d, read every 20 ms)%n", at - change,
+                        DriftReport.RECOVERED * 100, at),
+                () -> out.printf("  recovered                          not within the %d samples streamed after the "
+                        + "change; window accuracy at the end %.4f%n", sent - change, report.accuracyAt(sent)));
+        for (long after : new long[] {1500, 5000}) {
+            out.printf("  window accuracy %5d after change  %.4f%n", after, report.accuracyAt(change + after));
+        }
     }
 
     /** The published snapshot that has learned every streamed sample, read back from the models topic. */
@@ -191,7 +293,9 @@ public final class LocalRunCommand implements Callable<Integer> {
                 trainer.prequentialAccuracy());
         out.printf("  prequential accuracy, scorer       %.4f (%d samples scored before the model had learned them)%n",
                 accuracy.overallAccuracy(SAMPLE), accuracy.evaluated(SAMPLE));
-        out.printf("  final snapshot on MNIST test set   %.4f (%d images, ONNX Runtime)%n", testAccuracy, testSize);
+        out.printf("  final snapshot on %s test set   %.4f (%d images, ONNX Runtime%s)%n",
+                drift != null && drift.startsWith("switch:fashion") ? "Fashion" : "MNIST", testAccuracy, testSize,
+                drift == null ? "" : ", labeled as the stream's last concept");
         long champion = pipeline.scorer().currentVersion();
         out.printf("  scorer champion                    v%d%s%n", champion, champion < last.getVersion()
                 ? " (newer snapshots wait as candidates until they have scored enough labeled samples)" : "");
