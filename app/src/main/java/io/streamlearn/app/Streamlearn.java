@@ -6,6 +6,7 @@ import io.streamlearn.app.cli.FetchMnistCommand;
 import io.streamlearn.app.cli.ReplayCommand;
 import io.streamlearn.app.cli.ServiceCommands;
 import io.streamlearn.app.local.LocalRunCommand;
+import io.streamlearn.app.quality.LearningQualityCommand;
 import io.streamlearn.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Streaming online learning on Kafka: ingest, trainer (DL4J), scorer (ONNX Runtime), monitoring.",
         subcommands = {LocalRunCommand.class, ServiceCommands.Ingest.class, ServiceCommands.Trainer.class,
                 ServiceCommands.Scorer.class, ServiceCommands.Monitoring.class, ReplayCommand.class,
-                FetchMnistCommand.class, BrokerCommand.class, ConfigCommand.class})
+                LearningQualityCommand.class, FetchMnistCommand.class, BrokerCommand.class, ConfigCommand.class})
 public final class Streamlearn implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamlearn.common.config.ConfigException;
 import io.streamlearn.common.config.Settings;
+import io.streamlearn.trainer.learn.LearnerOptions;
+import io.streamlearn.trainer.onnx.InputScaling;
+import io.streamlearn.trainer.service.DriftReaction;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +29,13 @@ class TrainerConfigTest {
         assertThat(c.network().classes()).isEqualTo(10);
         assertThat(c.network().activation()).isEqualTo("relu");
         assertThat(c.network().optimizer()).isEqualTo("adam");
-        assertThat(c.network().learningRate()).isEqualTo(0.001);
+        assertThat(c.network().learningRate()).isEqualTo(0.003);
         assertThat(c.network().seed()).isEqualTo(42);
         assertThat(c.classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         assertThat(c.batchSize()).isEqualTo(32);
+        assertThat(c.learning()).isEqualTo(new LearnerOptions(32, 2, 5000, 32, 0.0001, 60_000, InputScaling.IDENTITY, 42));
+        assertThat(c.checkpointDir()).isEmpty();
+        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.RESET, 3, 20, 3000, 250));
         assertThat(c.snapshotEverySamples()).isEqualTo(5000);
         assertThat(c.snapshotEvery()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.groupId()).isEqualTo("streamlearn-trainer");
@@ -50,7 +57,20 @@ class TrainerConfigTest {
                 Map.entry("streamlearn.trainer.snapshot.every.samples", "100"),
                 Map.entry("streamlearn.trainer.snapshot.every.ms", "2000"),
                 Map.entry("streamlearn.trainer.group.id", "g"),
-                Map.entry("streamlearn.trainer.poll.timeout.ms", "50")));
+                Map.entry("streamlearn.trainer.poll.timeout.ms", "50"),
+                Map.entry("streamlearn.trainer.learning.rate.min", "0.001"),
+                Map.entry("streamlearn.trainer.learning.rate.decay.samples", "0"),
+                Map.entry("streamlearn.trainer.updates.per.batch", "3"),
+                Map.entry("streamlearn.trainer.replay.capacity", "100"),
+                Map.entry("streamlearn.trainer.replay.per.batch", "16"),
+                Map.entry("streamlearn.trainer.input.offset", "0.5"),
+                Map.entry("streamlearn.trainer.input.scale", "2"),
+                Map.entry("streamlearn.trainer.checkpoint.dir", "/var/lib/streamlearn"),
+                Map.entry("streamlearn.trainer.drift.policy", "none"),
+                Map.entry("streamlearn.trainer.drift.learning.rate.factor", "2"),
+                Map.entry("streamlearn.trainer.drift.output.learning.rate.factor", "5"),
+                Map.entry("streamlearn.trainer.drift.boost.samples", "1000"),
+                Map.entry("streamlearn.trainer.drift.snapshot.every.samples", "100")));
 
         assertThat(c.modelName()).isEqualTo("fraud");
         assertThat(c.network().hiddenLayers()).containsExactly(16, 8);
@@ -63,6 +83,9 @@ class TrainerConfigTest {
         assertThat(c.snapshotEvery()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.groupId()).isEqualTo("g");
         assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.learning()).isEqualTo(new LearnerOptions(128, 3, 100, 16, 0.001, 0, new InputScaling(0.5f, 2f), 7));
+        assertThat(c.checkpointDir()).contains(Path.of("/var/lib/streamlearn"));
+        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.NONE, 2, 5, 1000, 100));
     }
 
     @Test
@@ -82,6 +105,9 @@ class TrainerConfigTest {
         assertRejected("streamlearn.trainer.hidden.layers", "100,0");
         assertRejected("streamlearn.trainer.snapshot.every.ms", "10");
         assertRejected("streamlearn.trainer.model.name", " ");
+        assertRejected("streamlearn.trainer.input.scale", "0");
+        assertRejected("streamlearn.trainer.updates.per.batch", "0");
+        assertRejected("streamlearn.trainer.drift.policy", "retrain");
     }
 
     @Test
@@ -99,6 +125,13 @@ class TrainerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("streamlearn.trainer.hidden.layers")
                 .hasMessageContaining("16777216");
+    }
+
+    @Test
+    void shouldRefuseAReplayReservoirThatWouldNotFitInTheHeap() {
+        assertThatThrownBy(() -> config(Map.of("streamlearn.trainer.replay.capacity", "1000000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streamlearn.trainer.replay.capacity");
     }
 
     @Test

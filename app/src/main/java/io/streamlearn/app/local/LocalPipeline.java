@@ -48,6 +48,7 @@ public final class LocalPipeline implements AutoCloseable {
             settings = base.with(Map.of(
                             "streamlearn.kafka.bootstrap.servers", broker.bootstrapServers(),
                             "streamlearn.scorer.state.dir", dataDir.resolve("scorer-state").toString(),
+                            "streamlearn.trainer.checkpoint.dir", dataDir.resolve("trainer-checkpoints").toString(),
                             "streamlearn.monitoring.state.dir", dataDir.resolve("monitoring-state").toString()))
                     .withDefaults(Map.of("streamlearn.kafka.topic.partitions", "1"));
             kafka = KafkaSettings.from(settings);

@@ -26,6 +26,10 @@ public final class TrainerMetrics {
     private final Counter deadLetters;
     private final Set<String> reasons;
     private final Gauge consumerLag;
+    private final Gauge learningRate;
+    private final Histogram checkpointSeconds;
+    private final Counter driftAlerts;
+    private final Counter driftReactions;
 
     public TrainerMetrics(CollectorRegistry registry, Collection<String> deadLetterReasons) {
         samplesLearned = Counter.build(P + "samples_learned_total", "Samples learned").register(registry);
@@ -47,9 +51,18 @@ public final class TrainerMetrics {
         reasons.forEach(deadLetters::labels);
         consumerLag = Gauge.build(P + "consumer_lag_records",
                 "Samples on the assigned partitions not yet fetched by the trainer").register(registry);
+        learningRate = Gauge.build(P + "learning_rate", "Learning rate of the hidden layers at the last mini-batch")
+                .register(registry);
+        checkpointSeconds = Histogram.build(P + "checkpoint_seconds",
+                "Time to write and force one checkpoint to disk").buckets(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .register(registry);
+        driftAlerts = Counter.build(P + "drift_alerts_total", "Drift alerts received for this model").register(registry);
+        driftReactions = Counter.build(P + "drift_reactions_total",
+                "Drift alerts acted on by the drift policy (alerts during a running reaction are not)").register(registry);
     }
 
-    public void batchLearned(int samples, double batchLoss, double windowAccuracy, double seconds) {
+    public void batchLearned(int samples, double batchLoss, double windowAccuracy, double rate, double seconds) {
+        learningRate.set(rate);
         samplesLearned.inc(samples);
         batches.inc();
         loss.set(batchLoss);
@@ -76,6 +89,17 @@ public final class TrainerMetrics {
             throw new IllegalArgumentException("undeclared dead-letter reason " + reason + "; declared: " + reasons);
         }
         deadLetters.labels(reason).inc();
+    }
+
+    public void checkpointed(double seconds) {
+        checkpointSeconds.observe(seconds);
+    }
+
+    public void driftAlert(boolean reacted) {
+        driftAlerts.inc();
+        if (reacted) {
+            driftReactions.inc();
+        }
     }
 
     public void consumerLag(long records) {

@@ -23,17 +23,21 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
- * Writes a feed-forward DL4J network as an ONNX model (opset 13): per dense or output layer one Gemm on its
- * weights and bias, then its activation. Input {@value #INPUT_NAME} is float [N, inputSize] with a symbolic batch
- * dimension, output {@value #OUTPUT_NAME} is float [N, classes]. Dropout is a training-time operation and is
- * left out. The network must not be used by another thread during the export.
+ * Writes a feed-forward DL4J network as an ONNX model (IR version 8, opset 13): an optional {@link InputScaling}
+ * (Sub, Mul), then per dense or output layer one Gemm on its weights and bias, then its activation. Input
+ * {@value #INPUT_NAME} is float [N, inputSize] with a symbolic batch dimension, output {@value #OUTPUT_NAME} is
+ * float [N, classes]. Dropout is a training-time operation and is left out. The network must not be used by another
+ * thread during the export.
  */
 public final class OnnxExporter {
     public static final String INPUT_NAME = "features";
     public static final String OUTPUT_NAME = "probabilities";
     public static final int OPSET = 13;
-    /** IR version 7 is the first that carries opset 13. */
-    private static final long IR_VERSION = 7;
+    /**
+     * IR version 8 (ONNX 1.10+): carries opset 13 and is the newest that Debian's onnx 1.12 checker and every
+     * ONNX Runtime since 1.10 accept.
+     */
+    public static final long IR_VERSION = 8;
     private static final String BATCH_DIM = "N";
     private static final int FLOAT = Onnx.TensorProto.DataType.FLOAT_VALUE;
 
@@ -68,11 +72,16 @@ public final class OnnxExporter {
      * that ONNX Runtime exposes as custom metadata).
      */
     public static byte[] export(MultiLayerNetwork network, Map<String, String> metadata) {
+        return export(network, InputScaling.IDENTITY, metadata);
+    }
+
+    /** Like {@link #export(MultiLayerNetwork, Map)}, with {@code scaling} applied to the input (Sub, Mul) first. */
+    public static byte[] export(MultiLayerNetwork network, InputScaling scaling, Map<String, String> metadata) {
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         checkSupported(conf);
         Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder().setName("streamlearn");
         int layers = conf.getConfs().size();
-        String previous = INPUT_NAME;
+        String previous = scaling.isIdentity() ? INPUT_NAME : addScaling(graph, scaling);
         for (int i = 0; i < layers; i++) {
             FeedForwardLayer layer = (FeedForwardLayer) conf.getConf(i).getLayer();
             String output = i == layers - 1 ? OUTPUT_NAME : "layer" + i + ".out";
@@ -90,6 +99,19 @@ public final class OnnxExporter {
                 .setGraph(graph);
         metadata.forEach((k, v) -> model.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build().toByteArray();
+    }
+
+    private static String addScaling(Onnx.GraphProto.Builder graph, InputScaling scaling) {
+        graph.addInitializer(scalar("input.offset", scaling.offset())).addInitializer(scalar("input.scale", scaling.scale()));
+        graph.addNode(Onnx.NodeProto.newBuilder().setName("input.sub").setOpType("Sub")
+                .addInput(INPUT_NAME).addInput("input.offset").addOutput("input.centered"));
+        graph.addNode(Onnx.NodeProto.newBuilder().setName("input.mul").setOpType("Mul")
+                .addInput("input.centered").addInput("input.scale").addOutput("input.scaled"));
+        return "input.scaled";
+    }
+
+    private static Onnx.TensorProto scalar(String name, float value) {
+        return Onnx.TensorProto.newBuilder().setName(name).setDataType(FLOAT).addFloatData(value).build();
     }
 
     private static void addLayer(Onnx.GraphProto.Builder graph, MultiLayerNetwork network, int index,

@@ -14,6 +14,11 @@ final class OffsetTracker {
     private final Map<TopicPartition, Long> pending = new HashMap<>();
     private final Map<TopicPartition, Long> done = new HashMap<>();
 
+    /** Starts from offsets learned before, e.g. those of a checkpoint. */
+    void restore(Map<TopicPartition, Long> learned) {
+        done.putAll(learned);
+    }
+
     void seen(TopicPartition partition, long offset) {
         pending.put(partition, offset + 1);
     }

@@ -4,6 +4,7 @@ import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.PartitionOffset;
 import io.streamlearn.trainer.TrainerConfig;
+import io.streamlearn.trainer.learn.SampleDigest;
 import io.streamlearn.trainer.onnx.OnnxExporter;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /** Builds a snapshot's lineage (everything but the model bytes) and the ONNX metadata that repeats it. */
 final class Snapshots {
+    static final String SAMPLE_DIGEST = "learned_sample_digest";
+
     private Snapshots() {
     }
 
@@ -46,8 +49,11 @@ final class Snapshots {
         }
     }
 
-    /** ONNX metadata_props: the lineage as text, so that the model file alone says where it came from. */
-    static Map<String, String> metadata(ModelSnapshot lineage) {
+    /**
+     * ONNX metadata_props: the lineage as text, so that the model file alone says where it came from, plus the
+     * {@link io.streamlearn.trainer.learn.SampleDigest} of the samples learned (key {@value #SAMPLE_DIGEST}).
+     */
+    static Map<String, String> metadata(ModelSnapshot lineage, long sampleDigest) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("model_name", lineage.getModelName());
         props.put("model_version", Long.toString(lineage.getVersion()));
@@ -60,6 +66,7 @@ final class Snapshots {
         props.put("created_at_ms", Long.toString(lineage.getCreatedAtMs()));
         props.put("input_size", Integer.toString(lineage.getInputSize()));
         props.put("class_names", String.join(",", lineage.getClassNamesList()));
+        props.put(SAMPLE_DIGEST, SampleDigest.format(sampleDigest));
         return props;
     }
 }

@@ -4,11 +4,14 @@ import com.google.protobuf.ByteString;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.DeadLetters;
 import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.trainer.TrainerConfig;
+import io.streamlearn.trainer.checkpoint.CheckpointStore;
 import io.streamlearn.trainer.learn.OnlineLearner;
 import io.streamlearn.trainer.metrics.TrainerMetrics;
 import io.streamlearn.trainer.onnx.OnnxExporter;
@@ -16,19 +19,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,17 +51,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Learns one model from the samples topic and publishes its snapshots. Each valid sample is buffered and learned
  * test-then-train in mini-batches; unlearnable records go to dead-letters. A snapshot (ONNX bytes plus lineage) is
- * published in the same Kafka transaction as the consumer offsets it covers, so the committed position of the
- * group and the newest snapshot always agree. {@link #run()} is the training thread; every accessor may be called
- * from any thread; {@link #close()} stops the loop, which publishes what it learned since the last snapshot.
- * Until checkpoints exist, a restarted trainer starts a new network from the group's committed offsets; the
- * restore belongs in {@code start()} and the checkpoint beside the snapshot in {@code commit()}.
+ * published in the same Kafka transaction as the consumer offsets it covers. {@link #run()} is the training
+ * thread; every accessor may be called from any thread; {@link #close()} stops the loop, which publishes what it
+ * learned since the last snapshot. Drift alerts about this model are polled between batches and handled by the
+ * configured {@link DriftReaction}.
+ *
+ * <p>Exactly once, with {@code checkpoint.dir} set: at every commit the learner's whole state and the offsets it has
+ * learned up to are written to the checkpoint (forced to disk, atomic rename) <em>before</em> the transaction that
+ * publishes the snapshot and commits the same offsets. A crash therefore leaves a checkpoint that is either equal
+ * to the last committed transaction or one commit ahead of it, and always self-consistent: its model learned
+ * exactly the records below its offsets. On start the trainer restores the checkpoint and resumes every partition
+ * at the checkpoint's offset, not at the group's: no record below it is learned again, none above it is skipped.
+ * Records between the group's offset and the checkpoint's (the aborted last transaction) are read again only to
+ * send their dead letters again, which were lost with that transaction. Snapshots from an aborted transaction were
+ * never visible (read_committed), so the published lineage shows every sample learned exactly once.
  */
 public final class TrainerService implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
     private static final String SERVICE = "trainer";
+    private static final String UNDECODABLE_ALERT = "undecodable_drift_alert";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final long DRIFT_POLL_MS = 100;
     /** Headroom over snapshot.every.ms before the broker aborts a transaction holding dead letters. */
     private static final long TRANSACTION_SLACK_MS = 60_000;
 
@@ -59,12 +82,25 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private final TrainerMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final DriftAlerts driftAlerts;
     private final OffsetTracker offsets = new OffsetTracker();
+    /** Per partition, the checkpoint's offset while the records below it are read again for their dead letters. */
+    private final Map<TopicPartition, Long> deadLettersOnlyUntil = new HashMap<>();
+    /**
+     * Per partition being read again, the offset up to which its dead letters were sent again: what the group
+     * commits meanwhile, so that a crash in the middle resumes the resending where it stopped.
+     */
+    private final Map<TopicPartition, Long> resentUpTo = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final byte[] modelKey;
+    private CheckpointStore checkpoints;
+    private String samplesTopicId;
+    private Map<TopicPartition, Long> checkpointedOffsets = Map.of();
+    private long checkpointedSamples = -1;
     private SnapshotPolicy policy;
     private boolean transactionOpen;
     private long learnedAtLastSnapshot;
+    private long lastDriftPollMs;
     private boolean closingClients;
 
     private volatile boolean started;
@@ -77,13 +113,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
     public TrainerService(TrainerConfig config, KafkaSettings kafka, CollectorRegistry registry) {
         this.config = config;
         this.kafka = kafka;
-        this.learner = new OnlineLearner(config.network().build(), config.batchSize());
-        this.metrics = new TrainerMetrics(registry,
-                Arrays.stream(SampleCheck.Reject.values()).map(SampleCheck.Reject::label).toList());
+        this.learner = new OnlineLearner(config.network().build(), config.learning());
+        this.metrics = new TrainerMetrics(registry, Stream.concat(
+                Arrays.stream(SampleCheck.Reject.values()).map(SampleCheck.Reject::label), Stream.of(UNDECODABLE_ALERT))
+                .toList());
         this.modelKey = config.modelName().getBytes(StandardCharsets.UTF_8);
         String clientId = "streamlearn-trainer-" + config.modelName();
         this.consumer = new KafkaConsumer<>(consumerProperties(clientId));
         this.producer = new KafkaProducer<>(producerProperties(clientId));
+        this.driftAlerts = new DriftAlerts(kafka, config.modelName());
     }
 
     private Properties consumerProperties(String clientId) {
@@ -141,14 +179,54 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
 
     private void start() {
-        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS), STARTUP_TIMEOUT);
+        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS, Topics.DRIFT_ALERTS),
+                STARTUP_TIMEOUT);
         producer.initTransactions(); // aborts a predecessor's open transaction before the models topic is read
-        lastSnapshotVersion = PublishedVersions.latest(kafka, config.modelName(), STARTUP_TIMEOUT);
+        Optional<ModelSnapshot> latest = LatestSnapshot.read(kafka, config.modelName(), STARTUP_TIMEOUT);
+        lastSnapshotVersion = latest.map(ModelSnapshot::getVersion).orElse(0L);
+        restoreCheckpoint(latest);
         policy = new SnapshotPolicy(config.snapshotEverySamples(), config.snapshotEvery().toMillis(),
                 System.currentTimeMillis());
+        driftAlerts.start(STARTUP_TIMEOUT);
         consumer.subscribe(List.of(Topics.SAMPLES.name()), new Rebalance());
-        log.info("trainer {} started: network {}, batch {}, group {}, next snapshot version {}", config.modelName(),
-                config.network(), config.batchSize(), config.groupId(), lastSnapshotVersion + 1);
+        log.info("trainer {} started: network {}, {}, group {}, drift {}, next snapshot version {}", config.modelName(),
+                config.network(), config.learning(), config.groupId(), config.drift(), lastSnapshotVersion + 1);
+    }
+
+    /** Restores the learner and its offsets from the checkpoint, when a checkpoint folder is configured. */
+    private void restoreCheckpoint(Optional<ModelSnapshot> latest) {
+        if (config.checkpointDir().isEmpty()) {
+            log.warn("trainer {}: no {} configured: a restart starts a new model from the group's offsets",
+                    config.modelName(), TrainerConfig.CHECKPOINT_DIR);
+            return;
+        }
+        checkpoints = CheckpointStore.open(config.checkpointDir().get(), config.modelName());
+        samplesTopicId = samplesTopicId();
+        Optional<Map<TopicPartition, Long>> restored = checkpoints.restore(samplesTopicId, learner);
+        if (restored.isEmpty()) {
+            log.info("trainer {}: no checkpoint in {} yet, starting a new model", config.modelName(), checkpoints.file());
+            return;
+        }
+        offsets.restore(restored.get());
+        checkpointedOffsets = restored.get();
+        checkpointedSamples = learner.samplesLearned();
+        // A checkpoint one commit ahead of the newest snapshot holds learning that was never published.
+        learnedAtLastSnapshot = Math.min(learner.samplesLearned(), latest.map(ModelSnapshot::getSamplesLearned).orElse(0L));
+        log.info("trainer {}: restored {} ({} samples learned, prequential accuracy {}, offsets {}); {} of them not "
+                        + "yet in a snapshot", config.modelName(), checkpoints.file(), learner.samplesLearned(),
+                fmt(learner.prequentialAccuracy()), restored.get(), learner.samplesLearned() - learnedAtLastSnapshot);
+    }
+
+    private String samplesTopicId() {
+        try (Admin admin = Admin.create(KafkaClients.common(kafka, "streamlearn-trainer-" + config.modelName() + "-admin"))) {
+            return admin.describeTopics(List.of(Topics.SAMPLES.name())).allTopicNames()
+                    .get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(Topics.SAMPLES.name()).topicId().toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while describing " + Topics.SAMPLES, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("cannot describe " + Topics.SAMPLES + " to check the checkpoint against it", e);
+        }
     }
 
     private void pollOnce() {
@@ -159,26 +237,52 @@ public final class TrainerService implements Runnable, AutoCloseable {
         if (records.isEmpty()) {
             learnBatch(); // the tail of a quiet stream is never left unlearned
         }
-        if (policy.intervalElapsed(System.currentTimeMillis())) {
-            commit();
+        long now = System.currentTimeMillis();
+        if (now - lastDriftPollMs >= DRIFT_POLL_MS) {
+            lastDriftPollMs = now;
+            driftAlerts.poll(this::deadLetterAlert).forEach(this::react);
+        }
+        if (policy.intervalElapsed(now)) {
+            finish();
         }
         metrics.consumerLag(lag());
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        offsets.seen(new TopicPartition(record.topic(), record.partition()), record.offset());
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         SampleCheck check = SampleCheck.of(record.value(), learner.inputSize(), learner.classes());
+        Long learnedUntil = deadLettersOnlyUntil.get(partition);
+        if (learnedUntil != null && record.offset() < learnedUntil) {
+            if (!check.valid()) { // the checkpointed model has learned the valid ones already
+                deadLetter(record, check.reason().label(), check.detail());
+            }
+            if (record.offset() + 1 < learnedUntil) {
+                resentUpTo.put(partition, record.offset() + 1);
+            } else {
+                endResending(partition);
+            }
+            return;
+        }
+        if (learnedUntil != null) {
+            endResending(partition);
+        }
+        offsets.seen(partition, record.offset());
         if (check.valid()) {
             learner.add(check.sample());
             if (learner.isFull()) {
                 learnBatch();
             }
         } else {
-            deadLetter(record, check);
+            deadLetter(record, check.reason().label(), check.detail());
             if (learner.buffered() == 0) {
                 offsets.settle();
             }
         }
+    }
+
+    private void endResending(TopicPartition partition) {
+        deadLettersOnlyUntil.remove(partition);
+        resentUpTo.remove(partition);
     }
 
     private void learnBatch() {
@@ -188,27 +292,53 @@ public final class TrainerService implements Runnable, AutoCloseable {
         }
         long t0 = System.nanoTime();
         learner.learn();
-        metrics.batchLearned(n, learner.lastLoss(), learner.windowAccuracy(), (System.nanoTime() - t0) / 1e9);
+        metrics.batchLearned(n, learner.lastLoss(), learner.windowAccuracy(), learner.learningRate(),
+                (System.nanoTime() - t0) / 1e9);
         offsets.settle();
-        if (policy.snapshotDue(learner.samplesLearned() - learnedAtLastSnapshot, System.currentTimeMillis())) {
+        if (policy.snapshotDue(learner.samplesLearned() - learnedAtLastSnapshot, learner.samplesLearned(),
+                System.currentTimeMillis())) {
             commit();
         }
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, SampleCheck check) {
+    private void react(DriftAlert alert) {
+        DriftReaction drift = config.drift();
+        boolean act = drift.policy() == DriftReaction.Policy.RESET && learner.boostLeft() == 0;
+        metrics.driftAlert(act);
+        if (!act) {
+            log.info("trainer {}: drift alert from {} ({}) at {} samples not acted on: policy {}, {} samples of the "
+                            + "last reaction left", config.modelName(), alert.getDetector(), alert.getKind(),
+                    learner.samplesLearned(), drift.policy(), learner.boostLeft());
+            return;
+        }
+        learner.resetForDrift(drift.learningRateFactor(), drift.outputLearningRateFactor(), drift.boostSamples());
+        policy.publishOftenUntil(learner.samplesLearned() + drift.boostSamples(), drift.snapshotEverySamples());
+        log.info("trainer {}: drift alert from {} ({}, statistic {}, model v{}) at {} samples: optimizer state and "
+                        + "replay buffer reset, learning rates x{} (output layer x{}) and a snapshot every {} samples "
+                        + "for the next {} samples", config.modelName(), alert.getDetector(), alert.getKind(),
+                alert.getStatistic(), alert.getModelVersion(), learner.samplesLearned(), drift.learningRateFactor(),
+                drift.outputLearningRateFactor(), drift.snapshotEverySamples(), drift.boostSamples());
+    }
+
+    private void deadLetterAlert(ConsumerRecord<byte[], byte[]> record) {
+        deadLetter(record, UNDECODABLE_ALERT, "undecodable DriftAlert");
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
         beginTransaction();
-        var letter = DeadLetters.of(SERVICE, record.topic(), record.partition(), record.offset(), check.detail(),
+        var letter = DeadLetters.of(SERVICE, record.topic(), record.partition(), record.offset(), detail,
                 record.key(), record.value(), record.timestamp());
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
                 Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter)));
-        metrics.deadLetter(check.reason().label());
+        metrics.deadLetter(reason);
         deadLetters++;
-        log.debug("dead letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), check.detail());
+        log.debug("dead letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), detail);
     }
 
     /**
      * Commits what was done since the last commit: a new snapshot if the model changed, dead letters, and the
-     * offsets both cover, in one transaction. No-op when there is nothing to commit.
+     * offsets both cover, in one transaction, after checkpointing the same offsets (see the class comment for why
+     * first). No-op when there is nothing to commit.
      */
     private void commit() {
         long now = System.currentTimeMillis();
@@ -223,13 +353,29 @@ public final class TrainerService implements Runnable, AutoCloseable {
             producer.send(new ProducerRecord<>(Topics.MODELS.name(), modelKey,
                     Topics.MODELS.valueSerde().serializer().serialize(Topics.MODELS.name(), snapshot)));
         }
-        producer.sendOffsetsToTransaction(offsets.toCommit(), consumer.groupMetadata());
+        Map<TopicPartition, OffsetAndMetadata> commitOffsets = offsets.toCommit();
+        resentUpTo.forEach((tp, next) -> commitOffsets.put(tp, new OffsetAndMetadata(next)));
+        producer.sendOffsetsToTransaction(commitOffsets, consumer.groupMetadata());
+        checkpoint();
         producer.commitTransaction();
         transactionOpen = false;
         policy.committed(now);
         if (snapshot != null) {
             published(snapshot);
         }
+    }
+
+    /** Writes the checkpoint when the model or its offsets changed since the last one. */
+    private void checkpoint() {
+        Map<TopicPartition, Long> done = offsets.done();
+        if (checkpoints == null || (done.equals(checkpointedOffsets) && learner.samplesLearned() == checkpointedSamples)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        checkpoints.save(samplesTopicId, done, learner);
+        metrics.checkpointed((System.nanoTime() - t0) / 1e9);
+        checkpointedOffsets = done;
+        checkpointedSamples = learner.samplesLearned();
     }
 
     private void beginTransaction() {
@@ -245,9 +391,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
                 Map.of("prequential_accuracy", learner.prequentialAccuracy(),
                         "prequential_accuracy_window", learner.windowAccuracy(),
                         "loss", learner.lastLoss(),
+                        "learning_rate", learner.learningRate(),
                         "batches", (double) learner.batches()), now);
         long t0 = System.nanoTime();
-        byte[] onnx = OnnxExporter.export(learner.network(), Snapshots.metadata(lineage));
+        byte[] onnx = OnnxExporter.export(learner.network(), learner.inputScaling(),
+                Snapshots.metadata(lineage, learner.digest()));
         metrics.exported((System.nanoTime() - t0) / 1e9);
         ModelSnapshot snapshot = lineage.toBuilder()
                 .setOnnxModel(ByteString.copyFrom(onnx)).build();
@@ -268,7 +416,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         log.info("published {} v{}: {} samples learned, {} bytes, prequential accuracy {} (window {}), loss {}, offsets {}",
                 snapshot.getModelName(), snapshot.getVersion(), snapshot.getSamplesLearned(),
                 snapshot.getOnnxModel().size(), fmt(learner.prequentialAccuracy()), fmt(learner.windowAccuracy()),
-                fmt(learner.lastLoss()), Snapshots.metadata(snapshot).get("offsets"));
+                fmt(learner.lastLoss()), Snapshots.metadata(snapshot, learner.digest()).get("offsets"));
     }
 
     private static String fmt(double value) {
@@ -283,7 +431,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
         return lag;
     }
 
-    /** Learns what is buffered and publishes it: nothing that was learned is left unpublished on a clean stop. */
+    /**
+     * Learns what is buffered and commits. Every commit comes after the buffer was learned, so that the committed
+     * offsets cover every record seen, including dead-lettered ones (whose letters are in the same transaction).
+     */
     private void finish() {
         learnBatch();
         commit();
@@ -301,8 +452,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
 
     private void closeClients() {
-        try (producer; consumer) {
-            log.debug("closing the Kafka clients of trainer {}", config.modelName());
+        try (producer; consumer; driftAlerts) {
+            if (checkpoints != null) {
+                checkpoints.close();
+            }
         }
     }
 
@@ -353,7 +506,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
         return deadLetters;
     }
 
-    /** Publishes before partitions move to another instance, so the next owner resumes where this model stopped. */
+    /**
+     * Publishes before partitions move to another instance, so the next owner resumes where this model stopped; on
+     * assignment, puts each partition where the model has learned up to (see the class comment).
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -366,6 +522,33 @@ public final class TrainerService implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("trainer {}: assigned partitions {}", config.modelName(), partitions);
+            Map<TopicPartition, Long> learned = offsets.done();
+            if (partitions.isEmpty() || learned.isEmpty()) {
+                return; // a new model starts at the group's offsets
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                Long next = learned.get(tp);
+                if (next == null) {
+                    continue;
+                }
+                OffsetAndMetadata group = committed.get(tp);
+                long groupOffset = group == null ? 0 : group.offset();
+                if (groupOffset < next) {
+                    deadLettersOnlyUntil.put(tp, next);
+                    resentUpTo.put(tp, groupOffset);
+                    consumer.seek(tp, groupOffset);
+                    log.info("trainer {}: {} resumes at {} (learned up to {}, the group had committed {}): records "
+                            + "before {} only for their dead letters", config.modelName(), tp, groupOffset, next,
+                            group == null ? "nothing" : groupOffset, next);
+                } else {
+                    if (groupOffset > next) {
+                        log.warn("trainer {}: {}: the group committed {} but the checkpoint learned only up to {}: "
+                                + "relearning from the checkpoint", config.modelName(), tp, groupOffset, next);
+                    }
+                    consumer.seek(tp, next);
+                }
+            }
         }
 
         @Override

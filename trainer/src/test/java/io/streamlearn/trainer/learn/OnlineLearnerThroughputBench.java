@@ -1,10 +1,14 @@
 package io.streamlearn.trainer.learn;
 
+import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.wire.Sample;
+import io.streamlearn.trainer.TrainerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Learning throughput on MNIST-shaped random data with the default network (784-100-10, Adam). Not a test:
+ * Learning throughput on MNIST-shaped random data with the default network (784-100-10, Adam): plain one-pass
+ * learning per batch size, and the default options (replay, two updates per batch). Not a test:
  * run with {@code mvn -pl trainer test -Dtest=OnlineLearnerThroughputBench -Dbench=true} (OMP_NUM_THREADS=1
  * comes from surefire).
  */
@@ -63,6 +68,22 @@ class OnlineLearnerThroughputBench {
                 log.info("fit only on prebuilt arrays, batch {}, round {}: {} samples/s",
                         batch, round, Math.round(batches * batch / seconds));
             }
+        }
+    }
+
+    /** The default configuration: two updates per batch of 32, each with 32 replayed samples. */
+    @Test
+    void measureDefaultLearner() {
+        TrainerConfig config = TrainerConfig.from(Settings.of(Map.of()));
+        List<Sample> samples = samples(8192);
+        OnlineLearner learner = new OnlineLearner(config.network().build(), config.learning());
+        run(learner, samples, WARMUP);
+        for (int round = 1; round <= ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            run(learner, samples, MEASURED);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.info("OnlineLearner with the default options, round {}: {} samples/s ({})", round,
+                    Math.round(MEASURED / seconds), config.learning());
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import onnx.Onnx;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -89,6 +90,40 @@ class OnnxExporterTest {
     }
 
     @Test
+    void shouldApplyTheInputScalingInsideTheGraph() throws OrtException {
+        MultiLayerNetwork network = network(Activation.RELU, Activation.SOFTMAX, 1, 5);
+        InputScaling scaling = new InputScaling(0.25f, 4f);
+        float[][] raw = randomMatrix(new Random(5), ROWS, INPUTS, 1);
+        float[][] scaled = new float[ROWS][INPUTS];
+        for (int row = 0; row < ROWS; row++) {
+            for (int j = 0; j < INPUTS; j++) {
+                scaled[row][j] = scaling.apply(raw[row][j]);
+            }
+        }
+
+        float[][] expected;
+        try (INDArray in = Nd4j.create(scaled); INDArray out = network.output(in)) {
+            expected = out.toFloatMatrix();
+        }
+        float[][] actual = runOnnx(OnnxExporter.export(network, scaling, Map.of()), raw);
+        for (int row = 0; row < ROWS; row++) {
+            for (int c = 0; c < CLASSES; c++) {
+                assertThat(actual[row][c]).isCloseTo(expected[row][c], offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteIrVersion8AndOpset13() throws Exception {
+        Onnx.ModelProto model = Onnx.ModelProto.parseFrom(
+                OnnxExporter.export(network(Activation.TANH, Activation.SOFTMAX, 1, 6), Map.of()));
+
+        assertThat(model.getIrVersion()).isEqualTo(8);
+        assertThat(model.getOpsetImportList()).singleElement()
+                .satisfies(opset -> assertThat(opset.getVersion()).isEqualTo(13));
+    }
+
+    @Test
     void shouldIgnoreDropoutAtInference() throws OrtException {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).list()
                 .layer(new DenseLayer.Builder().nIn(INPUTS).nOut(5).activation(Activation.RELU).dropOut(0.5).build())
@@ -148,7 +183,7 @@ class OnnxExporterTest {
                 .hasMessageContaining("softplus");
     }
 
-    private static MultiLayerNetwork network(Activation hidden, Activation output, int depth, long seed) {
+    static MultiLayerNetwork network(Activation hidden, Activation output, int depth, long seed) {
         var layers = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).list();
         int in = INPUTS;
         for (int i = 0; i < depth; i++) {
@@ -162,7 +197,7 @@ class OnnxExporterTest {
     }
 
     /** Random weights and biases (biases start at zero otherwise, which would hide a bias export bug). */
-    private static MultiLayerNetwork randomized(MultiLayerConfiguration conf, long seed) {
+    static MultiLayerNetwork randomized(MultiLayerConfiguration conf, long seed) {
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
         long n = network.numParams();

@@ -47,7 +47,7 @@ class SnapshotsTest {
         assertThat(lineage.getInputName()).isEqualTo("features");
         assertThat(lineage.getOutputName()).isEqualTo("probabilities");
 
-        assertThat(Snapshots.metadata(lineage))
+        assertThat(Snapshots.metadata(lineage, 0xabcL))
                 .containsEntry("model_name", "m")
                 .containsEntry("model_version", "4")
                 .containsEntry("samples_learned", "1200")
@@ -55,6 +55,7 @@ class SnapshotsTest {
                 .containsEntry("training_metrics", "loss=0.25,prequential_accuracy=0.9")
                 .containsEntry("created_at_ms", "123")
                 .containsEntry("input_size", "8")
-                .containsEntry("class_names", "a,b,c");
+                .containsEntry("class_names", "a,b,c")
+                .containsEntry("learned_sample_digest", "0000000000000abc");
     }
 }

@@ -14,18 +14,21 @@ import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.DeadLetter;
+import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.PartitionOffset;
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.trainer.Blobs;
 import io.streamlearn.trainer.TrainerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer against a real in-process broker: learning, dead letters, snapshots and their transactions. */
 class TrainerServiceIT {
@@ -52,7 +56,8 @@ class TrainerServiceIT {
     static void startBroker() {
         broker = EmbeddedKafka.start();
         kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS), TIMEOUT);
+        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS, Topics.DRIFT_ALERTS),
+                TIMEOUT);
     }
 
     @AfterAll
@@ -60,7 +65,10 @@ class TrainerServiceIT {
         broker.close();
     }
 
-    private static TrainerConfig config() {
+    @TempDir
+    static Path checkpoints;
+
+    private static TrainerConfig config(String snapshotEverySamples, String snapshotEveryMs) {
         return TrainerConfig.from(Settings.of(Map.of(
                 "streamlearn.trainer.model.name", MODEL,
                 "streamlearn.trainer.input.size", "8",
@@ -68,9 +76,10 @@ class TrainerServiceIT {
                 "streamlearn.trainer.class.names", "north,east,south,west",
                 "streamlearn.trainer.hidden.layers", "16",
                 "streamlearn.trainer.learning.rate", "0.01",
-                "streamlearn.trainer.snapshot.every.samples", "500",
-                "streamlearn.trainer.snapshot.every.ms", "1000",
-                "streamlearn.trainer.poll.timeout.ms", "100")));
+                "streamlearn.trainer.snapshot.every.samples", snapshotEverySamples,
+                "streamlearn.trainer.snapshot.every.ms", snapshotEveryMs,
+                "streamlearn.trainer.poll.timeout.ms", "100",
+                "streamlearn.trainer.checkpoint.dir", checkpoints.toString())));
     }
 
     @Test
@@ -81,7 +90,7 @@ class TrainerServiceIT {
         Map<String, RecordMetadata> bad = produce(training);
 
         CollectorRegistry registry = new CollectorRegistry();
-        TrainerService service = new TrainerService(config(), kafka, registry);
+        TrainerService service = new TrainerService(config("500", "1000"), kafka, registry);
         Thread thread = new Thread(service, "trainer-it");
         thread.start();
         List<ModelSnapshot> snapshots;
@@ -133,28 +142,30 @@ class TrainerServiceIT {
         assertThat(metric(registry, "streamlearn_trainer_learn_seconds_count"))
                 .isEqualTo(metric(registry, "streamlearn_trainer_batches_total")).isPositive();
 
-        shouldContinueTheVersionsAndOffsetsAfterARestart(last);
+        shouldResumeFromTheCheckpointAndReactToItsDriftAlerts(last);
     }
 
     /**
-     * A new instance numbers its snapshots after the newest on the topic, learns only what came since the committed
-     * offsets, and on close publishes what it learned since its last snapshot (here: its only one).
+     * A new instance restores the checkpoint (the model of 2000 samples and its offsets), numbers its snapshots after
+     * the newest on the topic, learns only what came since, acts on a drift alert of its model only, dead-letters an
+     * unreadable alert, and on close publishes what it learned since its last snapshot (here: its only one).
      */
-    private void shouldContinueTheVersionsAndOffsetsAfterARestart(ModelSnapshot previous) throws Exception {
+    private void shouldResumeFromTheCheckpointAndReactToItsDriftAlerts(ModelSnapshot previous) throws Exception {
         produce(new Blobs(4, 8, 12).take(100).stream().map(s -> s.toBuilder().setId("more-" + s.getId()).build()).toList());
-        TrainerConfig rarely = new TrainerConfig(MODEL, config().network(), config().classNames(), 32, 1_000_000,
-                Duration.ofMinutes(10), "streamlearn-trainer", Duration.ofMillis(100));
-        TrainerService service = new TrainerService(rarely, kafka, new CollectorRegistry());
+        CollectorRegistry registry = new CollectorRegistry();
+        TrainerService service = new TrainerService(config("1000000", "600000"), kafka, registry);
         Thread thread = new Thread(service, "trainer-it-2");
         thread.start();
         try {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (service.samplesLearned() < 100 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(service.samplesLearned()).isEqualTo(100);
+            awaitUntil(() -> service.samplesLearned() >= 2100, "the restored trainer learns the 100 new samples");
+            assertThat(service.samplesLearned()).isEqualTo(2100);
             assertThat(service.snapshotsPublished()).isZero();
             assertThat(service.lastSnapshotVersion()).isEqualTo(previous.getVersion());
+
+            produceAlerts();
+            awaitUntil(() -> metric(registry, "streamlearn_trainer_drift_alerts_total") >= 2, "two alerts of the model");
+            assertThat(metric(registry, "streamlearn_trainer_drift_reactions_total"))
+                    .as("the second alert arrives while the first reaction runs").isEqualTo(1);
         } finally {
             service.close();
             thread.join(TIMEOUT.toMillis());
@@ -163,9 +174,31 @@ class TrainerServiceIT {
                 list -> !list.isEmpty() && list.get(list.size() - 1).getVersion() > previous.getVersion());
         ModelSnapshot next = snapshots.get(snapshots.size() - 1);
         assertThat(next.getVersion()).isEqualTo(previous.getVersion() + 1);
-        assertThat(next.getSamplesLearned()).isEqualTo(100); // no checkpoint yet: a fresh model from the offsets
+        assertThat(next.getSamplesLearned()).as("restored from the checkpoint").isEqualTo(2100);
         assertThat(next.getOffsetsList().stream().mapToLong(PartitionOffset::getOffset).sum()).isEqualTo(2104);
         assertThat(service.snapshotsPublished()).isEqualTo(1);
+        assertThat(read(Topics.DEAD_LETTERS, list -> list.size() >= 5)).filteredOn(l -> l.getTopic().equals(
+                Topics.DRIFT_ALERTS.name())).singleElement().satisfies(l -> assertThat(l.getReason()).contains("DriftAlert"));
+    }
+
+    private static void produceAlerts() throws Exception {
+        Properties props = KafkaClients.producer(kafka, "trainer-it-alerts");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (String model : List.of("other-model", MODEL, MODEL)) {
+                DriftAlert alert = DriftAlert.newBuilder().setModelName(model).setKind(DriftAlert.Kind.ERROR_RATE)
+                        .setDetector("adwin").setDetectedAtMs(System.currentTimeMillis()).build();
+                producer.send(new ProducerRecord<>(Topics.DRIFT_ALERTS.name(), model, alert.toByteArray())).get();
+            }
+            producer.send(new ProducerRecord<>(Topics.DRIFT_ALERTS.name(), MODEL, new byte[] {(byte) 0xff, 0x7f})).get();
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     /** Produces the samples plus four unlearnable records in between; returns where the bad ones landed, by key. */
