@@ -1,5 +1,6 @@
 package io.streamlearn.monitoring;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -86,12 +86,15 @@ public record TrainerConfig(String modelName, NetworkSpec network, List<String> 
     public static final ConfigKey<Long> DRIFT_SNAPSHOT_EVERY_SAMPLES = ConfigKey.longInteger(
             P + "drift.snapshot.every.samples", 250, 1, Long.MAX_VALUE,
             "snapshot interval in samples while a drift reset is running");
+    public static final ConfigKey<Boolean> DRIFT_WATCH_OWN_ERRORS = ConfigKey.bool(P + "drift.watch.own.errors", true,
+            "also react when Page-Hinkley sees the trainer's own test-then-train error rate rise (faster than "
+                    + "monitoring's alert, which travels through the scorer and the drift-alerts topic)");
     public static final List<ConfigKey<?>> KEYS = List.of(MODEL_NAME, INPUT_SIZE, CLASSES, CLASS_NAMES, HIDDEN_LAYERS,
             ACTIVATION, OPTIMIZER, LEARNING_RATE, LEARNING_RATE_MIN, LEARNING_RATE_DECAY_SAMPLES, BATCH_SIZE,
             UPDATES_PER_BATCH, REPLAY_CAPACITY, REPLAY_PER_BATCH, INPUT_OFFSET, INPUT_SCALE, SEED,
             SNAPSHOT_EVERY_SAMPLES, SNAPSHOT_EVERY_MS, GROUP_ID, POLL_TIMEOUT_MS, CHECKPOINT_DIR, DRIFT_POLICY,
             DRIFT_LEARNING_RATE_FACTOR, DRIFT_OUTPUT_LEARNING_RATE_FACTOR, DRIFT_BOOST_SAMPLES,
-            DRIFT_SNAPSHOT_EVERY_SAMPLES);
+            DRIFT_SNAPSHOT_EVERY_SAMPLES, DRIFT_WATCH_OWN_ERRORS);
 
     /** Room left in a snapshot record for the ONNX graph structure and the lineage metadata. */
     private static final long SNAPSHOT_OVERHEAD_BYTES = 256 * 1024;
@@ -148,7 +151,7 @@ public record TrainerConfig(String modelName, NetworkSpec network, List<String> 
         String dir = s.get(CHECKPOINT_DIR).trim();
         DriftReaction drift = new DriftReaction(DriftReaction.Policy.of(s.get(DRIFT_POLICY)),
                 s.get(DRIFT_LEARNING_RATE_FACTOR), s.get(DRIFT_OUTPUT_LEARNING_RATE_FACTOR),
-                s.get(DRIFT_BOOST_SAMPLES), s.get(DRIFT_SNAPSHOT_EVERY_SAMPLES));
+                s.get(DRIFT_BOOST_SAMPLES), s.get(DRIFT_SNAPSHOT_EVERY_SAMPLES), s.get(DRIFT_WATCH_OWN_ERRORS));
         return new TrainerConfig(s.get(MODEL_NAME), network, classNames, learning, s.get(SNAPSHOT_EVERY_SAMPLES),
                 Duration.ofMillis(s.get(SNAPSHOT_EVERY_MS)), s.get(GROUP_ID), Duration.ofMillis(s.get(POLL_TIMEOUT_MS)),
                 dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)), drift);

@@ -35,7 +35,7 @@ class TrainerConfigTest {
         assertThat(c.batchSize()).isEqualTo(32);
         assertThat(c.learning()).isEqualTo(new LearnerOptions(32, 2, 5000, 32, 0.0001, 60_000, InputScaling.IDENTITY, 42));
         assertThat(c.checkpointDir()).isEmpty();
-        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.RESET, 3, 20, 3000, 250));
+        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.RESET, 3, 20, 3000, 250, true));
         assertThat(c.snapshotEverySamples()).isEqualTo(5000);
         assertThat(c.snapshotEvery()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.groupId()).isEqualTo("streamlearn-trainer");
@@ -70,7 +70,8 @@ class TrainerConfigTest {
                 Map.entry("streamlearn.trainer.drift.learning.rate.factor", "2"),
                 Map.entry("streamlearn.trainer.drift.output.learning.rate.factor", "5"),
                 Map.entry("streamlearn.trainer.drift.boost.samples", "1000"),
-                Map.entry("streamlearn.trainer.drift.snapshot.every.samples", "100")));
+                Map.entry("streamlearn.trainer.drift.snapshot.every.samples", "100"),
+                Map.entry("streamlearn.trainer.drift.watch.own.errors", "false")));
 
         assertThat(c.modelName()).isEqualTo("fraud");
         assertThat(c.network().hiddenLayers()).containsExactly(16, 8);
@@ -85,7 +86,7 @@ class TrainerConfigTest {
         assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.learning()).isEqualTo(new LearnerOptions(128, 3, 100, 16, 0.001, 0, new InputScaling(0.5f, 2f), 7));
         assertThat(c.checkpointDir()).contains(Path.of("/var/lib/streamlearn"));
-        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.NONE, 2, 5, 1000, 100));
+        assertThat(c.drift()).isEqualTo(new DriftReaction(DriftReaction.Policy.NONE, 2, 5, 1000, 100, false));
     }
 
     @Test

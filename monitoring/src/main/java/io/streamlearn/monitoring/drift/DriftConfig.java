@@ -1,5 +1,9 @@
 package io.streamlearn.monitoring.drift;
 
+import io.streamlearn.common.drift.Adwin;
+import io.streamlearn.common.drift.Ddm;
+import io.streamlearn.common.drift.DriftDetector;
+import io.streamlearn.common.drift.PageHinkley;
 import java.util.List;
 
 /**

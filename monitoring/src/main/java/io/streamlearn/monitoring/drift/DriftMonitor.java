@@ -2,6 +2,7 @@ package io.streamlearn.monitoring.drift;
 
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
+import io.streamlearn.common.drift.DriftDetector;
 import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.monitoring.accuracy.Evaluation;
 import io.streamlearn.monitoring.metrics.MonitoringMetrics;

@@ -7,10 +7,12 @@ import java.util.Locale;
  * state and the replay buffer, multiply the learning rate of the hidden layers by {@code learningRateFactor} and of
  * the output layer by {@code outputLearningRateFactor} for {@code boostSamples} samples, and publish a snapshot
  * every {@code snapshotEverySamples} samples meanwhile so that the scorer follows the relearning closely.
- * Alerts that arrive while a reaction is still running are counted but not acted on.
+ * Alerts that arrive while a reaction is still running are counted but not acted on. With {@code watchOwnErrors}
+ * the trainer also runs Page-Hinkley on its own test-then-train errors: it sees a change a few hundred samples
+ * before monitoring's alert can travel back through the scorer, monitoring and the drift-alerts topic.
  */
 public record DriftReaction(Policy policy, double learningRateFactor, double outputLearningRateFactor,
-                            long boostSamples, long snapshotEverySamples) {
+                            long boostSamples, long snapshotEverySamples, boolean watchOwnErrors) {
     public enum Policy {
         NONE, RESET;
 

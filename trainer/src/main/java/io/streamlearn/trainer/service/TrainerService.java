@@ -8,6 +8,8 @@ import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.DeadLetters;
 import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.drift.DriftDetector;
+import io.streamlearn.common.drift.PageHinkley;
 import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.trainer.TrainerConfig;
@@ -17,6 +19,7 @@ import io.streamlearn.trainer.metrics.TrainerMetrics;
 import io.streamlearn.trainer.onnx.OnnxExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -101,6 +104,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private boolean transactionOpen;
     private long learnedAtLastSnapshot;
     private long lastDriftPollMs;
+    /** Monitoring's alerts waiting until this trainer has learned the sample they point at. */
+    private final List<DriftAlert> pendingAlerts = new ArrayList<>();
+    /** Not checkpointed: after a restart it relearns the error level within its first 30 samples. */
+    private final DriftDetector ownErrors = new PageHinkley();
     private boolean closingClients;
 
     private volatile boolean started;
@@ -240,8 +247,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
         long now = System.currentTimeMillis();
         if (now - lastDriftPollMs >= DRIFT_POLL_MS) {
             lastDriftPollMs = now;
-            driftAlerts.poll(this::deadLetterAlert).forEach(this::react);
+            pendingAlerts.addAll(driftAlerts.poll(this::deadLetterAlert));
         }
+        reactToAlertsReached();
         if (policy.intervalElapsed(now)) {
             finish();
         }
@@ -294,10 +302,48 @@ public final class TrainerService implements Runnable, AutoCloseable {
         learner.learn();
         metrics.batchLearned(n, learner.lastLoss(), learner.windowAccuracy(), learner.learningRate(),
                 (System.nanoTime() - t0) / 1e9);
+        watchOwnErrors();
         offsets.settle();
         if (policy.snapshotDue(learner.samplesLearned() - learnedAtLastSnapshot, learner.samplesLearned(),
                 System.currentTimeMillis())) {
             commit();
+        }
+    }
+
+    /**
+     * Acts on monitoring's alerts once this trainer has learned up to the sample that tipped the detector: a
+     * trainer lagging behind the scorer must not reset on samples of the old concept.
+     */
+    private void reactToAlertsReached() {
+        Map<TopicPartition, Long> learned = offsets.done();
+        for (var it = pendingAlerts.iterator(); it.hasNext(); ) {
+            DriftAlert alert = it.next();
+            TopicPartition where = new TopicPartition(Topics.SAMPLES.name(), alert.getSourcePartition());
+            boolean onSamples = alert.getKind() == DriftAlert.Kind.ERROR_RATE && alert.getSourceOffset() >= 0
+                    && "sample".equals(alert.getSource());
+            if (!onSamples || learned.getOrDefault(where, 0L) > alert.getSourceOffset()) {
+                it.remove();
+                react(alert);
+            }
+        }
+    }
+
+    /** Feeds the last batch's test-then-train outcomes to Page-Hinkley; a rise of the error rate is a drift. */
+    private void watchOwnErrors() {
+        if (!config.drift().watchOwnErrors()) {
+            return;
+        }
+        for (int i = 0; i < learner.lastBatchSize(); i++) {
+            if (ownErrors.update(learner.lastOutcome(i) ? 0 : 1) == DriftDetector.Signal.DRIFT) {
+                double statistic = ownErrors.statistic();
+                ownErrors.reset();
+                react(DriftAlert.newBuilder().setModelName(config.modelName()).setModelVersion(lastSnapshotVersion)
+                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name()).setSource(SERVICE)
+                        .setDetectedAtMs(System.currentTimeMillis()).setEvaluationsSeen(learner.samplesLearned())
+                        .setStatistic(statistic)
+                        .setDescription("the trainer's own test-then-train error rate rose").build());
+                return;
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package io.streamlearn.monitoring.drift;
+package io.streamlearn.common.drift;
 
 /**
  * A change detector on a stream of numbers in [0, 1], here the error stream of a classifier (1 = wrong,

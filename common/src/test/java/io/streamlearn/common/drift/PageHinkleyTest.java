@@ -1,8 +1,8 @@
-package io.streamlearn.monitoring.drift;
+package io.streamlearn.common.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamlearn.monitoring.drift.ErrorStreams.Figures;
+import io.streamlearn.common.drift.ErrorStreams.Figures;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.streamlearn.monitoring.drift;
+package io.streamlearn.common.drift;
 
 /**
  * Drift Detection Method (Gama, Medas, Castillo, Rodrigues 2004) on a Bernoulli error stream: with {@code p} the

@@ -1,4 +1,4 @@
-package io.streamlearn.monitoring.drift;
+package io.streamlearn.common.drift;
 
 import java.util.ArrayList;
 import java.util.List;

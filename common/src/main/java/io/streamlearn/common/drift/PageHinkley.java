@@ -1,4 +1,4 @@
-package io.streamlearn.monitoring.drift;
+package io.streamlearn.common.drift;
 
 /**
  * Page-Hinkley test (Page 1954) for an increase of the mean, with the forgetting factor of MOA, scikit-multiflow
