@@ -1,0 +1,297 @@
+package io.streamlearn.bench;
+
+import io.streamlearn.bench.data.Snapshots;
+import io.streamlearn.bench.memory.MemoryBench;
+import io.streamlearn.bench.peer.TorchPeer;
+import io.streamlearn.bench.report.Row;
+import io.streamlearn.bench.report.Stats;
+import io.streamlearn.bench.report.Target;
+import io.streamlearn.bench.stage.InferenceBench;
+import io.streamlearn.bench.stage.IngestBench;
+import io.streamlearn.bench.stage.LatencyBench;
+import io.streamlearn.bench.stage.Publisher;
+import io.streamlearn.bench.stage.ScoringBench;
+import io.streamlearn.bench.stage.SwapBench;
+import io.streamlearn.bench.stage.Timing;
+import io.streamlearn.bench.stage.TrainingBench;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.kafka.TopicAdmin;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.wire.ModelSnapshot;
+import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.scorer.ScorerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the benchmark's stages in order and collects the table's rows, the notes they point to and the context
+ * the document states (the BLAS each side loaded, the rates chosen). Each stage puts ours and its peer side by
+ * side within the same run.
+ */
+final class Suite {
+    private static final Logger log = LoggerFactory.getLogger(Suite.class);
+    private static final int REPS = 3;
+    private static final int PARTITIONS = 3;
+    private static final double DEFAULT_LATENCY_RATE = 2000;
+    private static final String ALO = ScorerConfig.AT_LEAST_ONCE;
+    private static final String EOS = ScorerConfig.EXACTLY_ONCE_V2;
+    /** A Kafka Streams producer setting, passed through streamlearn.kafka.client.* like any client setting. */
+    private static final String STREAMS_PRODUCER_LINGER = "producer.linger.ms";
+    private static final int TUNED_LINGER_MS = 5;
+
+    private final Options options;
+    private final TorchPeer torch;
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private final Map<String, String> context = new LinkedHashMap<>();
+    private double scorerMaxRate = Double.NaN;
+    private long torchTrainingPeakKb;
+    private long nextVersion = 1;
+
+    Suite(Options options) {
+        this.options = options;
+        this.torch = new TorchPeer(options.python());
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    Map<String, String> notes() {
+        return notes;
+    }
+
+    Map<String, String> context() {
+        return context;
+    }
+
+    void run() {
+        WorkDir.recreate(options.workDir());
+        if (options.runs("training")) {
+            training();
+        }
+        if (options.runs("inference")) {
+            inference();
+        }
+        if (options.runs("scoring") || options.runs("latency") || options.runs("swap") || options.runs("ingest")) {
+            try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+                KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers(), PARTITIONS);
+                TopicAdmin.ensureTopics(kafka, Topics.ALL, Duration.ofSeconds(60));
+                kafkaStages(kafka);
+            }
+        }
+        if (options.runs("memory")) {
+            memory();
+        }
+    }
+
+    private void training() {
+        double seconds = options.seconds(3);
+        for (int batch : new int[] {32, 128}) {
+            log.info("training, mini-batch {}: ours", batch);
+            Timing.Rates ours = TrainingBench.run(batch, REPS, seconds, options.seconds(4));
+            log.info("training, mini-batch {}: PyTorch", batch);
+            TorchPeer.Result peer = torch.train(batch, REPS, seconds, options.seconds(2));
+            if (batch == 32) {
+                torchTrainingPeakKb = peer.peakRssKb();
+                context.put("PyTorch", "torch " + peer.torchVersion() + " (Debian python3-torch), "
+                        + peer.threads() + " intra-op thread(s); BLAS: " + peer.blas());
+            }
+            rows.add(new Row("Training, mini-batch " + batch, "samples/s", ours.wall(), "PyTorch", peer.rates(),
+                    Target.ratioAtLeast(1.0), "1"));
+            rows.add(new Row("Training, mini-batch " + batch, "samples/CPU-s", ours.cpu(), "PyTorch", peer.cpuRates(),
+                    Target.NONE, "1"));
+        }
+        context.put("ND4J", TrainingBench.describeBlas() + "; BLAS library: "
+                + torch.describeOpenBlas(TrainingBench.mappedOpenBlas()));
+        notes.put("1", "OnlineLearner.add() per sample (copies the protobuf's features) then learn(): a no-grad "
+                + "prediction pass counting hits, then fit() (forward, backward, Adam), on the trainer's default "
+                + "network 784-100 ReLU-10 softmax. PyTorch does the same per batch: a torch.no_grad() forward with "
+                + "argmax hits, then forward, cross-entropy, backward, Adam step; one thread each; random 784-dim "
+                + "inputs and 10 classes, " + fmt(seconds) + " s per repetition after a warm-up.");
+    }
+
+    private void inference() {
+        ModelSnapshot snapshot = Snapshots.fresh(1);
+        double seconds = options.seconds(1.5);
+        for (int batch : new int[] {1, 64}) {
+            log.info("inference, batch {}", batch);
+            Timing.Rates[] ortSide = InferenceBench.run(snapshot, batch, REPS, seconds, options.seconds(2));
+            TorchPeer.Result peer = torch.infer(batch, REPS, seconds, options.seconds(1));
+            String stage = "Inference, batch " + batch;
+            rows.add(new Row(stage, "rows/s", ortSide[0].wall(), "bare OrtSession.run", ortSide[1].wall(),
+                    Target.NONE, "3"));
+            rows.add(new Row(stage, "rows/s", ortSide[0].wall(), "PyTorch", peer.rates(), Target.NONE, "3"));
+            rows.add(new Row(stage, "rows/CPU-s", ortSide[0].cpu(), "PyTorch", peer.cpuRates(), Target.NONE, "3"));
+        }
+        notes.put("3", "OnnxModel.predict(float[][]) (the scorer's path: copy rows into a tensor, run, read the "
+                + "probabilities back) beside OrtSession.run on the same model bytes with the same session options "
+                + "(1 intra-op, 1 inter-op thread) on a pre-filled direct buffer, alternating " + fmt(seconds)
+                + " s windows; PyTorch: the same network's no-grad forward + softmax (its own random weights).");
+    }
+
+    private void kafkaStages(KafkaSettings kafka) {
+        Path state = options.workDir().resolve("state");
+        ModelSnapshot snapshot = Snapshots.fresh(nextVersion);
+        publishInitial(kafka, snapshot);
+        if (options.runs("scoring")) {
+            scoring(kafka, state);
+        }
+        if (options.runs("latency")) {
+            latency(kafka, state);
+        }
+        if (options.runs("swap")) {
+            swap(kafka, state, snapshot);
+        }
+        if (options.runs("ingest")) {
+            ingest(kafka);
+        }
+    }
+
+    private void publishInitial(KafkaSettings kafka, ModelSnapshot snapshot) {
+        try (Publisher publisher = Publisher.open(kafka)) {
+            publisher.publish(snapshot);
+        }
+        nextVersion++;
+    }
+
+    private void scoring(KafkaSettings kafka, Path state) {
+        int backlog = options.count(60_000);
+        double produced = ScoringBench.produceBacklog(kafka, backlog);
+        log.info("scoring: {} events of backlog produced in {} s", backlog, fmt(produced));
+        Stats[] r = ScoringBench.run(kafka, state, EOS, REPS);
+        scorerMaxRate = r[0].median();
+        rows.add(new Row("Scoring through Kafka", "events/s", r[0], "pass-through Streams app", r[1],
+                Target.ratioAtLeast(0.9), "2"));
+        notes.put("2", "A backlog of " + backlog + " events (784 features, 3 partitions) consumed from `events` "
+                + "to `predictions` by ScorerService (its defaults: exactly_once_v2, commit interval 100 ms, "
+                + "micro-batches of up to 64; promotion off) and by a pass-through Kafka Streams app copying key and "
+                + "value bytes with the scorer's own streams properties; each run under a fresh application id, "
+                + "alternating; the rate is taken from the group's committed offsets between its first and last "
+                + "commit (start-up excluded). Both run in the benchmark JVM beside the broker.");
+    }
+
+    private void latency(KafkaSettings kafka, Path state) {
+        double rate = Double.isNaN(scorerMaxRate) ? DEFAULT_LATENCY_RATE : Math.floor(scorerMaxRate / 2);
+        LatencyBench.Plan plan = new LatencyBench.Plan(rate, options.seconds(4), REPS, options.seconds(6));
+        KafkaSettings lowLinger = new KafkaSettings(kafka.bootstrapServers(), kafka.partitions(),
+                kafka.replicationFactor(), Map.of(STREAMS_PRODUCER_LINGER, Integer.toString(TUNED_LINGER_MS)));
+        latencyRows(kafka, state, ALO, plan, "", Target.oursAtMost(20, "ms"));
+        latencyRows(kafka, state, EOS, plan, "", Target.NONE);
+        latencyRows(lowLinger, state, ALO, plan, ", linger " + TUNED_LINGER_MS + " ms", Target.oursAtMost(20, "ms"));
+        notes.put("5", "Events produced at " + fmt(rate) + "/s (" + (Double.isNaN(scorerMaxRate)
+                ? "a default: the scoring row did not run" : "half the scorer's median rate in row 'Scoring'")
+                + ") by an idempotent producer without linger; latency from handing the event to the producer to a "
+                + "consumer of `predictions` seeing its prediction (read_committed under exactly_once_v2, "
+                + "read_uncommitted under at_least_once). " + fmt(plan.warmupSeconds()) + " s warm-up, then "
+                + REPS + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
+                + "Scorer with its defaults otherwise (commit interval 100 ms, batches of up to 64 within 5 ms). "
+                + "'linger " + TUNED_LINGER_MS + " ms': both applications' Kafka Streams producers configured with "
+                + "linger.ms=" + TUNED_LINGER_MS + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER
+                + " (Kafka Streams' own default is 100 ms, and the scorer's ~150-byte predictions never fill a batch).");
+    }
+
+    private void latencyRows(KafkaSettings kafka, Path state, String guarantee, LatencyBench.Plan plan,
+                             String variant, Target p99Target) {
+        String id = guarantee + variant.replaceAll("[^a-z0-9]", "");
+        log.info("latency, {}{}, {} events/s", guarantee, variant, fmt(plan.rate()));
+        LatencyBench.Result ours = LatencyBench.scorer(kafka, state, guarantee, plan, "scorer-" + id);
+        LatencyBench.Result peer = LatencyBench.passThrough(kafka, state, guarantee, plan, "peer-" + id);
+        String stage = "Latency, " + guarantee + variant;
+        String peerName = "pass-through Streams app";
+        rows.add(new Row(stage, "p50 ms", ours.p50(), peerName, peer.p50(), Target.NONE, "5"));
+        rows.add(new Row(stage, "p99 ms", ours.p99(), peerName, peer.p99(), p99Target, "5"));
+        rows.add(new Row(stage, "p99.9 ms", ours.p999(), peerName, peer.p999(), Target.NONE, "5"));
+        context.put("latency " + guarantee + variant, ours.measured() + " events measured for the scorer ("
+                + ours.missing() + " without a prediction), " + peer.measured() + " for the pass-through ("
+                + peer.missing() + " missing)");
+    }
+
+    private void swap(KafkaSettings kafka, Path state, ModelSnapshot snapshot) {
+        double rate = Double.isNaN(scorerMaxRate) ? 1000 : Math.min(1000, Math.floor(scorerMaxRate / 4));
+        int perSegment = options.quick() ? 3 : 8;
+        long interval = 700;
+        nextVersion += 1;
+        SwapBench.Result r = SwapBench.run(kafka, state, EOS, snapshot, nextVersion, rate, perSegment, REPS, interval);
+        nextVersion += (long) perSegment * REPS;
+        rows.add(new Row("Model swap", "p50 ms", r.swapP50(), "event latency p50, same run", r.events().p50(),
+                Target.NONE, "6"));
+        rows.add(new Row("Model swap", "p99 ms", r.swapP99(), "event latency p99, same run", r.events().p99(),
+                Target.NONE, "6"));
+        notes.put("6", r.swaps() + " snapshots (the default network, " + snapshot.getOnnxModel().size() / 1024
+                + " KiB of ONNX) published " + interval
+                + " ms apart while events stream at " + fmt(rate) + "/s; each timed from the broker's acknowledgement "
+                + "of the snapshot to the first prediction carrying its version seen by a read_committed consumer; "
+                + "scorer in exactly_once_v2 with promotion disabled (streamlearn.scorer.promotion.enabled=false: "
+                + "with it on, a snapshot first scores in shadow until promoted). Percentiles per segment of "
+                + perSegment + " swaps. " + r.missing() + " swap(s) never seen. The peer is the events' own "
+                + "latency in the same run: a swap cannot show before the next event's trip.");
+    }
+
+    private void ingest(KafkaSettings kafka) {
+        int samples = options.count(30_000);
+        int batch = 500;
+        int clients = 4;
+        log.info("ingest: {} samples, batches of {}, {} clients", samples, batch, clients);
+        Stats[] r = IngestBench.run(kafka, samples, batch, clients, REPS);
+        rows.add(new Row("Ingest", "samples/s", r[0], "raw KafkaProducer", r[1], Target.ratioAtLeast(0.8), "4"));
+        notes.put("4", samples + " labeled samples per repetition in length-delimited protobuf batches of " + batch
+                + " from " + clients + " concurrent clients: POST /v1/samples on IngestServer (parse, validate, "
+                + "produce, answer 202 after Kafka's acks) beside a raw KafkaProducer with the ingest's producer "
+                + "settings sending the same pre-serialized records, each client waiting for its batch's acks. "
+                + "Alternating, after one warm-up pass each.");
+    }
+
+    private void memory() {
+        Duration duration = Duration.ofSeconds(options.longRun() ? 600 : options.quick() ? 20 : 120);
+        Map<String, String> xmx = Map.of("ingest", "256m", "trainer", "1g", "scorer", "256m", "monitoring", "256m",
+                MemoryBench.PEER, "256m");
+        MemoryBench.Plan plan = new MemoryBench.Plan(2000, 1000, duration, xmx);
+        log.info("memory: every service in its own JVM for {} s", duration.toSeconds());
+        MemoryBench.Result r = MemoryBench.run(plan, options.workDir().resolve("memory"));
+        Map<String, MemoryBench.Series> by = new LinkedHashMap<>();
+        r.series().forEach(s -> by.put(s.service(), s));
+        MemoryBench.Series scorer = by.get("scorer");
+        MemoryBench.Series trainer = by.get("trainer");
+        MemoryBench.Series peer = by.get(MemoryBench.PEER);
+        rows.add(new Row("Memory, scorer (-Xmx" + scorer.xmx() + ")", "RSS MiB", Stats.of(scorer.thirdsMb()),
+                "pass-through JVM (-Xmx" + peer.xmx() + ")", Stats.of(peer.thirdsMb()), Target.peakAtMost(512, "MiB"),
+                "7"));
+        rows.add(new Row("Memory, trainer (-Xmx" + trainer.xmx() + ")", "RSS MiB", Stats.of(trainer.thirdsMb()),
+                torchTrainingPeakKb > 0 ? "PyTorch training process" : null,
+                torchTrainingPeakKb > 0 ? Stats.of(torchTrainingPeakKb / 1024.0) : null,
+                Target.peakAtMost(2048, "MiB"), "7"));
+        rows.add(new Row("Memory, trainer", "RSS slope, 2nd half, MiB/min",
+                Stats.of(trainer.secondHalfSlopeMbPerMinute()), null, null, Target.oursAtMost(10, "MiB/min"), "7"));
+        for (String service : List.of("ingest", "monitoring")) {
+            MemoryBench.Series s = by.get(service);
+            rows.add(new Row("Memory, " + service + " (-Xmx" + s.xmx() + ")", "RSS MiB", Stats.of(s.thirdsMb()),
+                    null, null, Target.NONE, "7"));
+        }
+        StringBuilder peaks = new StringBuilder();
+        r.series().forEach(s -> peaks.append(s.service()).append(' ').append(s.peakKb() / 1024).append(" MiB, "));
+        notes.put("7", "Each service in its own JVM (its *Main, configured by STREAMLEARN_* variables, defaults "
+                + "otherwise: the scorer in exactly_once_v2 with promotion on) against a fresh broker in the benchmark "
+                + "JVM, for " + duration.toSeconds() + " s while ingest takes " + fmt(plan.samplesPerSecond())
+                + " labeled samples/s and " + fmt(plan.eventsPerSecond()) + " events/s over HTTP; the pass-through "
+                + "peer copies the same two topics. RSS read from /proc every second; the cells give the highest "
+                + "RSS in each third of the run (median and range of the three); targets are judged on the highest. "
+                + "VmHWM at the end: " + peaks + "PyTorch's is its training run's (batch 32). The slope is a "
+                + "least-squares fit over the second half of the run; flat means <= 10 MiB/min. Accepted by ingest: "
+                + r.samplesSent() + " samples, " + r.eventsSent() + " events (" + fmt(Math.round(r.samplesSent()
+                / (double) duration.toSeconds())) + " and " + fmt(Math.round(r.eventsSent()
+                / (double) duration.toSeconds())) + " per second; " + r.httpFailures() + " failed requests); " + r.predictions() + " predictions, " + r.snapshots() + " snapshots, "
+                + r.passThroughCopies() + " pass-through copies.");
+    }
+
+    static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}

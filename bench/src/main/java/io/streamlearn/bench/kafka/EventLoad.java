@@ -1,0 +1,101 @@
+package io.streamlearn.bench.kafka;
+
+import io.streamlearn.bench.data.Synthetic;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.topic.Topics;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Produces events at a fixed rate on its own thread, keyed by id {@code <prefix><sequence>}, and remembers when
+ * each was handed to the producer ({@link System#nanoTime()}): the start of an end-to-end latency. The schedule
+ * is absolute (event n is due at n / rate), so a late send is followed by catching up, as an open-loop load
+ * generator should. The producer is the services' (idempotent, acks=all) without linger, so that the generator
+ * adds no batching delay of its own.
+ */
+public final class EventLoad implements AutoCloseable {
+    private static final int DISTINCT_ROWS = 64;
+    private final KafkaProducer<String, byte[]> producer;
+    private final String prefix;
+    private final double rate;
+    private final long[] sentAt;
+    private final float[][] rows = Synthetic.features(DISTINCT_ROWS, 5);
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile long startNanos;
+    private volatile int sent;
+
+    public EventLoad(KafkaSettings kafka, String prefix, double ratePerSecond, double maxSeconds) {
+        Properties p = KafkaClients.producer(kafka, "bench-event-load");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.prefix = prefix;
+        this.rate = ratePerSecond;
+        this.sentAt = new long[(int) Math.ceil(ratePerSecond * maxSeconds) + 1];
+        this.thread = new Thread(this::run, "bench-event-load");
+    }
+
+    public EventLoad start() {
+        startNanos = System.nanoTime();
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        for (int n = 0; n < sentAt.length && !stopping; n++) {
+            long due = startNanos + (long) (n * 1e9 / rate);
+            for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                LockSupport.parkNanos(Math.min(due - now, 200_000));
+            }
+            String id = prefix + n;
+            byte[] value = Synthetic.event(id, rows[n % DISTINCT_ROWS], System.currentTimeMillis()).toByteArray();
+            sentAt[n] = System.nanoTime();
+            producer.send(new ProducerRecord<>(Topics.EVENTS.name(), id, value));
+            sent = n + 1;
+        }
+    }
+
+    /** The sequence number of the event due at {@code seconds} after the start. */
+    public int sequenceAt(double seconds) {
+        return (int) Math.min(sentAt.length, Math.ceil(seconds * rate));
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** When event {@code n} was handed to the producer; 0 if not yet. */
+    public long sentAt(int n) {
+        return n < sent ? sentAt[n] : 0;
+    }
+
+    public int sent() {
+        return sent;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Stops sending and waits for the thread; records already sent are flushed by {@link #close()}. */
+    public void stop() {
+        stopping = true;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        producer.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.streamlearn.bench.stage;
+
+import io.prometheus.client.CollectorRegistry;
+import io.streamlearn.bench.data.Synthetic;
+import io.streamlearn.bench.report.Stats;
+import io.streamlearn.common.config.KafkaSettings;
+import io.streamlearn.common.config.Settings;
+import io.streamlearn.common.topic.Topics;
+import io.streamlearn.common.wire.Sample;
+import io.streamlearn.ingest.IngestConfig;
+import io.streamlearn.ingest.http.IngestServer;
+import io.streamlearn.ingest.kafka.IngestProducers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Ingest throughput: the same labeled samples, in the same batches and with the same number of concurrent
+ * clients, sent (a) as length-delimited protobuf bodies to {@code POST /v1/samples} of a running
+ * {@link IngestServer}, which parses, validates and produces them and answers once Kafka acknowledged them, and
+ * (b) straight to the samples topic by a raw Kafka producer with the ingest's producer settings, each client
+ * sending its batch and waiting for the acknowledgements. Every request body and record is serialized before
+ * the clock starts.
+ */
+public final class IngestBench {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private IngestBench() {
+    }
+
+    /** Samples/s of [HTTP API, raw producer], one value per repetition, alternating. */
+    public static Stats[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps) {
+        List<Sample> data = Synthetic.samples(samples, "ingest-", 13);
+        List<byte[]> bodies = bodies(data, batch);
+        List<List<byte[]>> records = records(data, batch);
+        IngestConfig config = IngestConfig.from(Settings.of(Map.of(IngestConfig.HTTP_PORT.name(), "0")));
+        double[] http = new double[reps];
+        double[] raw = new double[reps];
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try (IngestServer server = IngestServer.start(config, kafka, new CollectorRegistry());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                     IngestProducers.properties(kafka, "bench-raw-producer", config.produceTimeout()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/samples");
+            Batch viaHttp = i -> post(client, uri, bodies.get(i));
+            Batch viaProducer = i -> produce(producer, records.get(i));
+            timed(pool, clients, bodies.size(), viaHttp); // warm-up of both paths
+            timed(pool, clients, bodies.size(), viaProducer);
+            for (int rep = 0; rep < reps; rep++) {
+                http[rep] = samples / timed(pool, clients, bodies.size(), viaHttp);
+                raw[rep] = samples / timed(pool, clients, bodies.size(), viaProducer);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Stats[] {Stats.of(http), Stats.of(raw)};
+    }
+
+    /** One batch's round trip, by index. */
+    @FunctionalInterface
+    private interface Batch {
+        void send(int index) throws Exception;
+    }
+
+    /** Seconds for {@code clients} threads to send all batches, each taking the next unsent one. */
+    private static double timed(ExecutorService pool, int clients, int batches, Batch batch) {
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < batches; i = next.getAndIncrement()) {
+                    batch.send(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            try {
+                w.get(5, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("an ingest client failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("an ingest client did not finish within 5 minutes", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void post(HttpClient client, URI uri, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static void produce(KafkaProducer<byte[], byte[]> producer, List<byte[]> keysAndValues)
+            throws ExecutionException, InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(keysAndValues.size() / 2);
+        for (int i = 0; i < keysAndValues.size(); i += 2) {
+            acks.add(producer.send(new ProducerRecord<>(Topics.SAMPLES.name(), keysAndValues.get(i),
+                    keysAndValues.get(i + 1))));
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+    }
+
+    /** Request bodies of {@code batch} length-delimited samples each. */
+    private static List<byte[]> bodies(List<Sample> data, int batch) {
+        List<byte[]> out = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += batch) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (Sample s : data.subList(from, Math.min(data.size(), from + batch))) {
+                try {
+                    s.writeDelimitedTo(body);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            out.add(body.toByteArray());
+        }
+        return out;
+    }
+
+    /** Per batch: key, value, key, value, ... as the ingest would produce them. */
+    private static List<List<byte[]>> records(List<Sample> data, int batch) {
+        List<List<byte[]>> out = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += batch) {
+            List<byte[]> kv = new ArrayList<>();
+            for (Sample s : data.subList(from, Math.min(data.size(), from + batch))) {
+                kv.add(s.getId().getBytes(StandardCharsets.UTF_8));
+                kv.add(s.toByteArray());
+            }
+            out.add(kv);
+        }
+        return out;
+    }
+}
