@@ -2,13 +2,14 @@ package io.streamlearn.ingest.http;
 
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.ingest.metrics.IngestMetrics;
+import io.streamlearn.ingest.validation.BodyFormat;
+import io.streamlearn.ingest.validation.EncodedRecord;
 import io.streamlearn.ingest.validation.InvalidRequestException;
+import io.streamlearn.ingest.validation.RecordKind;
 import io.streamlearn.ingest.validation.RejectReason;
-import java.io.IOException;
-import java.io.InputStream;
+import io.streamlearn.ingest.validation.RequestParser;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,29 +18,23 @@ import org.slf4j.LoggerFactory;
  * the endpoint's topic, answering 202 with the record ids once Kafka has acknowledged them, or 503 if it has not
  * within the produce timeout.
  */
-final class RecordEndpoint<V> {
+final class RecordEndpoint {
     private static final Logger log = LoggerFactory.getLogger(RecordEndpoint.class);
     static final int RETRY_AFTER_SECONDS = 5;
 
-    /** Reads a request body into records, or rejects it whole. */
-    @FunctionalInterface
-    interface BodyParser<V> {
-        List<V> parse(InputStream body) throws IOException, InvalidRequestException;
-    }
-
     private final String name;
-    private final Topic<String, V> topic;
-    private final BodyParser<V> parser;
-    private final Function<V, String> key;
+    private final RecordKind kind;
+    private final Topic<String, ?> topic;
+    private final RequestParser parser;
     private final RecordProducer producer;
     private final IngestMetrics metrics;
 
-    RecordEndpoint(String name, Topic<String, V> topic, BodyParser<V> parser, Function<V, String> key,
-                   RecordProducer producer, IngestMetrics metrics) {
+    RecordEndpoint(String name, RecordKind kind, Topic<String, ?> topic, RequestParser parser, RecordProducer producer,
+                   IngestMetrics metrics) {
         this.name = name;
+        this.kind = kind;
         this.topic = topic;
         this.parser = parser;
-        this.key = key;
         this.producer = producer;
         this.metrics = metrics;
     }
@@ -48,17 +43,17 @@ final class RecordEndpoint<V> {
         return name;
     }
 
-    Response handle(InputStream body) throws IOException {
-        List<V> records;
+    Response handle(BodyFormat format, byte[] body) {
+        List<EncodedRecord> records;
         try {
-            records = parser.parse(body);
+            records = parser.encoded(kind, format, body);
         } catch (InvalidRequestException e) {
             e.rejectedRecords().forEach((reason, n) -> metrics.rejected(name, reason.label(), n));
             log.debug("rejected a {} request ({}): {}", name, e.status(), e.getMessage());
             return Response.invalid(e);
         }
         try {
-            producer.sendAll(topic, records, key);
+            producer.sendAll(topic, records);
         } catch (ProduceException e) {
             metrics.produceError();
             metrics.rejected(name, RejectReason.KAFKA_UNAVAILABLE.label(), records.size());
@@ -66,7 +61,7 @@ final class RecordEndpoint<V> {
             return Response.error(503, e.getMessage() + "; retry later",
                     Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
         }
-        metrics.accepted(name, records.size());
-        return Response.accepted(records.stream().map(key).toList());
+        metrics.accepted(name, format.label(), records.size());
+        return Response.accepted(records.stream().map(EncodedRecord::key).toList());
     }
 }

@@ -8,10 +8,11 @@ import io.streamlearn.ingest.validation.Problem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** An HTTP answer with a JSON body: its status, extra headers (Allow, Retry-After) and the encoded body. */
+/** An HTTP answer: its status, extra headers (Allow, Retry-After, a Content-Type other than JSON) and the body. */
 record Response(int status, Map<String, String> headers, byte[] body) {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -26,8 +27,19 @@ record Response(int status, Map<String, String> headers, byte[] body) {
         }));
     }
 
+    /** This answer with one more header. */
+    Response withHeader(String name, String value) {
+        Map<String, String> more = new HashMap<>(headers);
+        more.put(name, value);
+        return new Response(status, Map.copyOf(more), body);
+    }
+
     static Response ok() {
-        return new Response(200, Map.of(), json(g -> g.writeStringField("status", "ok")));
+        return status("ok");
+    }
+
+    static Response status(String status) {
+        return new Response(200, Map.of(), json(g -> g.writeStringField("status", status)));
     }
 
     static Response error(int status, String message) {

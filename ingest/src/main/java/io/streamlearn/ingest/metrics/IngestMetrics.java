@@ -2,12 +2,15 @@ package io.streamlearn.ingest.metrics;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 
 /**
  * The ingest service's Prometheus metrics, registered into the registry passed in. Label values are bounded:
- * {@code endpoint} is one of samples, events, labels, healthz, other; {@code reason} a
- * {@link io.streamlearn.ingest.validation.RejectReason} label; {@code status} an HTTP status code.
+ * {@code endpoint} is one of samples, events, labels, healthz, readyz, openapi, other; {@code format} a
+ * {@link io.streamlearn.ingest.validation.BodyFormat} label; {@code reason} a
+ * {@link io.streamlearn.ingest.validation.RejectReason} label (for authentication: missing or invalid);
+ * {@code status} an HTTP status code.
  */
 public final class IngestMetrics {
     private final Counter requests;
@@ -16,12 +19,16 @@ public final class IngestMetrics {
     private final Histogram latency;
     private final Counter produceErrors;
     private final Counter requestBytes;
+    private final Counter authFailures;
+    private final Gauge inFlight;
+    private final Gauge kafkaReady;
 
     public IngestMetrics(CollectorRegistry registry) {
         requests = Counter.build("streamlearn_ingest_requests_total", "HTTP requests answered, by endpoint and status")
                 .labelNames("endpoint", "status").register(registry);
         accepted = Counter.build("streamlearn_ingest_records_accepted_total",
-                "records acknowledged by Kafka and accepted").labelNames("endpoint").register(registry);
+                "records acknowledged by Kafka and accepted, by endpoint and body format")
+                .labelNames("endpoint", "format").register(registry);
         rejected = Counter.build("streamlearn_ingest_records_rejected_total",
                 "records of rejected requests, by the first problem found in each record")
                 .labelNames("endpoint", "reason").register(registry);
@@ -34,9 +41,21 @@ public final class IngestMetrics {
                 "requests whose records Kafka did not acknowledge in time or refused").register(registry);
         requestBytes = Counter.build("streamlearn_ingest_request_bytes_total", "request body bytes read")
                 .labelNames("endpoint").register(registry);
+        authFailures = Counter.build("streamlearn_ingest_auth_failures_total",
+                "requests refused for a missing (401) or invalid (403) bearer token").labelNames("reason")
+                .register(registry);
+        inFlight = Gauge.build("streamlearn_ingest_requests_in_flight", "requests being handled now")
+                .register(registry);
+        kafkaReady = Gauge.build("streamlearn_ingest_kafka_ready",
+                "1 when the last readiness check reached Kafka, 0 when it did not").register(registry);
+    }
+
+    public void requestStarted() {
+        inFlight.inc();
     }
 
     public void request(String endpoint, int status, double seconds, long bodyBytes) {
+        inFlight.dec();
         requests.labels(endpoint, Integer.toString(status)).inc();
         latency.labels(endpoint).observe(seconds);
         if (bodyBytes > 0) {
@@ -44,8 +63,8 @@ public final class IngestMetrics {
         }
     }
 
-    public void accepted(String endpoint, int records) {
-        accepted.labels(endpoint).inc(records);
+    public void accepted(String endpoint, String format, int records) {
+        accepted.labels(endpoint, format).inc(records);
     }
 
     public void rejected(String endpoint, String reason, int records) {
@@ -54,5 +73,13 @@ public final class IngestMetrics {
 
     public void produceError() {
         produceErrors.inc();
+    }
+
+    public void authFailure(String reason) {
+        authFailures.labels(reason).inc();
+    }
+
+    public void kafkaReady(boolean ready) {
+        kafkaReady.set(ready ? 1 : 0);
     }
 }

@@ -1,35 +1,35 @@
 package io.streamlearn.ingest.replay;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
+import io.streamlearn.common.wire.Sample;
 import io.streamlearn.ingest.dataset.Dataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a {@link Dataset} (or a range of it) into the ingest API as labeled samples: JSON batches POSTed to
- * {@code /v1/samples} one after the other, paced to a rate in samples per second (0: as fast as the API
- * answers). A 503 is retried after its Retry-After a bounded number of times; any other non-2xx stops the
- * replay with a {@link ReplayException} carrying the status and answer.
+ * Streams a {@link Dataset} (or a range of it, optionally with a {@link DriftInjector}) into the ingest API as
+ * labeled samples: batches of length-delimited protobuf {@code Sample}s POSTed to {@code /v1/samples} one after
+ * the other, paced to a rate in samples per second (0: as fast as the API answers). Each sample gets its id on
+ * the client, so a batch retried after a 503 carries the same ids. A 503 is retried after its Retry-After a
+ * bounded number of times; any other non-2xx stops the replay with a {@link ReplayException} carrying the status
+ * and answer.
  */
 public final class HttpReplayer {
     private static final Logger log = LoggerFactory.getLogger(HttpReplayer.class);
     public static final int DEFAULT_BATCH_SIZE = 500;
     public static final int DEFAULT_MAX_RETRIES = 5;
+    static final String CONTENT_TYPE = "application/x-protobuf";
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
     private static final long MAX_RETRY_AFTER_SECONDS = 60;
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .build();
 
     /** Called after each accepted batch with the samples accepted so far and the time since the replay began. */
     @FunctionalInterface
@@ -68,20 +68,28 @@ public final class HttpReplayer {
 
     /** Sends samples {@code from} (inclusive) to {@code to} (exclusive); returns the number accepted. */
     public long replay(Dataset data, int from, int to, Progress progress) throws IOException, InterruptedException {
-        if (from < 0 || to > data.size() || from > to) {
-            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside " + data.name()
-                    + " of " + data.size() + " samples");
-        }
+        return replay(data, from, to, DriftInjector.none(), progress);
+    }
+
+    /**
+     * Sends samples {@code from} to {@code to} with {@code drift} applied at each sample's index in
+     * {@code data}; returns the number accepted (dropped samples are not counted).
+     */
+    public long replay(Dataset data, int from, int to, DriftInjector drift, Progress progress)
+            throws IOException, InterruptedException {
+        checkRange(data, from, to);
         long start = System.nanoTime();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+        Pacer pacer = new Pacer(samplesPerSecond);
         long sent = 0;
         for (int i = from; i < to; i += batchSize) {
-            pace(start, sent);
-            int end = Math.min(to, i + batchSize);
-            buffer.reset();
-            writeBatch(data, i, end, buffer);
-            send(buffer.toByteArray(), sent);
-            sent += end - i;
+            pacer.await(sent);
+            List<Sample> batch = ReplayBatch.build(data, i, Math.min(to, i + batchSize), drift,
+                    System.currentTimeMillis());
+            if (batch.isEmpty()) {
+                continue;
+            }
+            send(encode(batch), sent);
+            sent += batch.size();
             progress.sent(sent, Duration.ofNanos(System.nanoTime() - start));
         }
         log.info("replayed {} samples of {} to {} in {} ms", sent, data.name(), samplesUri,
@@ -89,41 +97,31 @@ public final class HttpReplayer {
         return sent;
     }
 
-    private void pace(long start, long sent) throws InterruptedException {
-        if (samplesPerSecond > 0) {
-            long due = start + (long) (sent / samplesPerSecond * 1e9);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+    static void checkRange(Dataset data, int from, int to) {
+        if (from < 0 || to > data.size() || from > to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside " + data.name()
+                    + " of " + data.size() + " samples");
         }
     }
 
-    static void writeBatch(Dataset data, int from, int to, ByteArrayOutputStream out) throws IOException {
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartArray();
-            for (int i = from; i < to; i++) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("features");
-                for (float v : data.features()[i]) {
-                    if (v == 0f) {
-                        g.writeNumber(0); // most pixels; "0" is shorter and faster than "0.0"
-                    } else {
-                        g.writeNumber(v);
-                    }
-                }
-                g.writeEndArray();
-                g.writeNumberField("label", data.labels()[i]);
-                g.writeEndObject();
+    /** The samples as a length-delimited protobuf stream, the body of one request. */
+    static byte[] encode(List<Sample> samples) {
+        int size = samples.stream().mapToInt(s -> s.getSerializedSize() + 5).sum();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        try {
+            for (Sample s : samples) {
+                s.writeDelimitedTo(out);
             }
-            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode samples in memory", e);
         }
+        return out.toByteArray();
     }
 
     private void send(byte[] body, long accepted) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(samplesUri)
                 .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         for (int attempt = 0; ; attempt++) {

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request rejected whole: the HTTP status to answer (400 or 413), a summary, the problems found (at most
+ * A request rejected whole: the HTTP status to answer (400, 413 or 415), a summary, the problems found (at most
  * {@link RequestParser#MAX_PROBLEMS}, out of {@code problemCount}), the JSON location of a syntax error
- * ({@code line}/{@code column}, 0 when not a syntax error), and how many records were rejected for which reason.
+ * ({@code line}/{@code column} in text formats, 0 when not a syntax error), and how many records were rejected for which reason.
  */
 public final class InvalidRequestException extends Exception {
     private final int status;
@@ -29,6 +29,11 @@ public final class InvalidRequestException extends Exception {
 
     static InvalidRequestException of(int status, String message, RejectReason reason, int records) {
         return new InvalidRequestException(status, message, List.of(), 0, 0, 0, Map.of(reason, records));
+    }
+
+    /** A body in a Content-Type the API does not read (415); its records are not counted. */
+    static InvalidRequestException unsupported(String message) {
+        return new InvalidRequestException(415, message, List.of(), 0, 0, 0, Map.of());
     }
 
     public int status() {

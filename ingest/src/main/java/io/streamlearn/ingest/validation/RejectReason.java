@@ -5,6 +5,8 @@ import java.util.Locale;
 /** Why records were rejected: a bounded set, used as the {@code reason} label of the rejection metric. */
 public enum RejectReason {
     MALFORMED_JSON,
+    MALFORMED_CSV,
+    MALFORMED_PROTOBUF,
     BODY_TOO_LARGE,
     TOO_MANY_RECORDS,
     NO_RECORDS,

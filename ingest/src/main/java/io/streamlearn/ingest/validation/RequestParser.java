@@ -10,10 +10,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,12 +22,13 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Reads the JSON body of an ingest request (one record object, or an array of them) with Jackson's streaming
- * parser straight into protobuf messages, features into a reused {@code float[]} without boxing, and validates
- * every record against the configured shape. After an invalid record, parsing goes on so that one answer lists
- * every problem (the first {@link #MAX_PROBLEMS}); the request is then rejected whole. Syntax errors stop at
- * once and report the parser's line and column. Records without an id get a random UUID, without a timestamp
- * the time the request arrived.
+ * Reads the body of an ingest request into protobuf messages, or straight into their Kafka encoding
+ * ({@link #encoded}, what the API uses), and validates every record against the configured shape. JSON (one object or an array) and NDJSON are read with Jackson's streaming parser, features
+ * into a reused {@code float[]} without boxing; CSV and delimited protobuf are read by {@link CsvRecords} and
+ * {@link ProtobufRecords} with the same checks. After an invalid record, reading goes on so that one answer
+ * lists every problem (the first {@link #MAX_PROBLEMS}); the request is then rejected whole. Syntax errors stop
+ * at once and say where. Records without an id get a random UUID, without a timestamp the time the request
+ * arrived.
  */
 public final class RequestParser {
     public static final int MAX_PROBLEMS = 100;
@@ -51,76 +53,169 @@ public final class RequestParser {
         this.clockMs = clockMs;
     }
 
+    /** Samples from a JSON body read as it streams in (an oversized body fails with 413 while reading). */
     public List<Sample> samples(InputStream body) throws IOException, InvalidRequestException {
-        return parse(body, RecordKind.SAMPLE, r -> {
-            Sample.Builder b = Sample.newBuilder().setId(r.id).setLabel(r.label).setTimestampMs(r.timestamp);
-            for (int i = 0; i < inputSize; i++) {
-                b.addFeatures(r.features[i]);
-            }
-            return b.build();
-        });
+        return parseJson(body, RecordKind.SAMPLE, this::sample);
     }
 
     public List<Event> events(InputStream body) throws IOException, InvalidRequestException {
-        return parse(body, RecordKind.EVENT, r -> {
-            Event.Builder b = Event.newBuilder().setId(r.id).setTimestampMs(r.timestamp);
-            for (int i = 0; i < inputSize; i++) {
-                b.addFeatures(r.features[i]);
-            }
-            return b.build();
-        });
+        return parseJson(body, RecordKind.EVENT, this::event);
     }
 
     public List<Label> labels(InputStream body) throws IOException, InvalidRequestException {
-        return parse(body, RecordKind.LABEL,
-                r -> Label.newBuilder().setEventId(r.eventId).setLabel(r.label).setTimestampMs(r.timestamp).build());
+        return parseJson(body, RecordKind.LABEL, RequestParser::label);
     }
 
-    private <T> List<T> parse(InputStream body, RecordKind kind, Function<RecordState, T> build)
+    /** Samples from a body already in memory, in any {@link BodyFormat}. */
+    public List<Sample> samples(BodyFormat format, byte[] body) throws InvalidRequestException {
+        return parse(format, body, RecordKind.SAMPLE, this::sample);
+    }
+
+    public List<Event> events(BodyFormat format, byte[] body) throws InvalidRequestException {
+        return parse(format, body, RecordKind.EVENT, this::event);
+    }
+
+    public List<Label> labels(BodyFormat format, byte[] body) throws InvalidRequestException {
+        return parse(format, body, RecordKind.LABEL, RequestParser::label);
+    }
+
+    /**
+     * Records of {@code kind} from a body in memory, encoded for Kafka: a protobuf record that came complete
+     * (id and timestamp) keeps the bytes it came in, the others are encoded here.
+     */
+    public List<EncodedRecord> encoded(RecordKind kind, BodyFormat format, byte[] body)
+            throws InvalidRequestException {
+        return parse(format, body, kind, r -> {
+            if (r.wire != null) {
+                return new EncodedRecord(kind == RecordKind.LABEL ? r.eventId : r.id,
+                        Arrays.copyOfRange(r.wire, r.wireFrom, r.wireTo));
+            }
+            return switch (kind) {
+                case SAMPLE -> new EncodedRecord(r.id, WireEncoding.sample(r.id, r.features, r.label, r.timestamp));
+                case EVENT -> new EncodedRecord(r.id, WireEncoding.event(r.id, r.features, r.timestamp));
+                case LABEL -> new EncodedRecord(r.eventId, label(r).toByteArray());
+            };
+        });
+    }
+
+    private Sample sample(RecordState r) {
+        Sample.Builder b = Sample.newBuilder().setId(r.id).setLabel(r.label).setTimestampMs(r.timestamp);
+        for (int i = 0; i < inputSize; i++) {
+            b.addFeatures(r.features[i]);
+        }
+        return b.build();
+    }
+
+    private Event event(RecordState r) {
+        Event.Builder b = Event.newBuilder().setId(r.id).setTimestampMs(r.timestamp);
+        for (int i = 0; i < inputSize; i++) {
+            b.addFeatures(r.features[i]);
+        }
+        return b.build();
+    }
+
+    private static Label label(RecordState r) {
+        return Label.newBuilder().setEventId(r.eventId).setLabel(r.label).setTimestampMs(r.timestamp).build();
+    }
+
+    private RecordState newState(RecordKind kind) {
+        return new RecordState(kind, inputSize, classes, clockMs.getAsLong());
+    }
+
+    private <T> List<T> parse(BodyFormat format, byte[] body, RecordKind kind, Function<RecordState, T> build)
+            throws InvalidRequestException {
+        RecordState r = newState(kind);
+        List<T> out = switch (format) {
+            case JSON, NDJSON -> parseJson(body, r, format == BodyFormat.NDJSON, build);
+            case CSV -> CsvRecords.read(body, r, maxRecords, build);
+            case PROTOBUF -> ProtobufRecords.read(body, r, maxRecords, build);
+        };
+        r.throwIfInvalid();
+        return out;
+    }
+
+    private <T> List<T> parseJson(InputStream body, RecordKind kind, Function<RecordState, T> build)
             throws IOException, InvalidRequestException {
-        RecordState r = new RecordState(kind, inputSize, clockMs.getAsLong());
+        RecordState r = newState(kind);
         List<T> out = new ArrayList<>();
         try (JsonParser p = JSON.createParser(body)) {
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.START_OBJECT) {
-                readRecordInto(p, r, build, out);
-            } else if (t == JsonToken.START_ARRAY) {
-                readArray(p, r, build, out);
-            } else {
-                throw notRecords(t);
-            }
-            if (p.nextToken() != null) {
-                throw malformed("unexpected content after the JSON value", p.currentLocation(), r.records);
-            }
+            readJson(p, r, false, build, out);
         } catch (JsonProcessingException e) {
             throw malformed(e.getOriginalMessage(), e.getLocation(), r.records);
+        } catch (CharConversionException e) {
+            throw malformed(e.getMessage(), null, r.records);
         } catch (BodyTooLargeException e) {
             throw InvalidRequestException.of(413, e.getMessage(), RejectReason.BODY_TOO_LARGE, Math.max(1, r.records));
         }
-        if (r.problemCount > 0) {
-            throw r.rejection();
+        r.throwIfInvalid();
+        return out;
+    }
+
+    private <T> List<T> parseJson(byte[] body, RecordState r, boolean ndjson, Function<RecordState, T> build)
+            throws InvalidRequestException {
+        List<T> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            readJson(p, r, ndjson, build, out);
+        } catch (JsonProcessingException e) {
+            throw malformed(e.getOriginalMessage(), e.getLocation(), r.records);
+        } catch (IOException e) {
+            // Nothing is read from a socket here: any I/O error is an undecodable body (e.g. bad UTF-32).
+            throw malformed(e.getMessage(), null, r.records);
         }
         return out;
+    }
+
+    private <T> void readJson(JsonParser p, RecordState r, boolean ndjson, Function<RecordState, T> build,
+                              List<T> out) throws IOException, InvalidRequestException {
+        JsonToken t = p.nextToken();
+        if (ndjson) {
+            readSequence(p, t, r, build, out);
+            return;
+        }
+        if (t == JsonToken.START_OBJECT) {
+            readRecordInto(p, r, build, out);
+        } else if (t == JsonToken.START_ARRAY) {
+            readArray(p, r, build, out);
+        } else {
+            throw notRecords(t);
+        }
+        if (p.nextToken() != null) {
+            throw malformed("unexpected content after the JSON value", p.currentLocation(), r.records);
+        }
+    }
+
+    /** NDJSON: objects one after the other (one per line), until the end of the body. */
+    private <T> void readSequence(JsonParser p, JsonToken first, RecordState r, Function<RecordState, T> build,
+                                  List<T> out) throws IOException, InvalidRequestException {
+        if (first == null) {
+            throw InvalidRequestException.of(400, "empty body: expected one JSON object per line",
+                    RejectReason.NO_RECORDS, 0);
+        }
+        for (JsonToken t = first; t != null; t = p.nextToken()) {
+            readElement(p, t, r, build, out);
+        }
     }
 
     private <T> void readArray(JsonParser p, RecordState r, Function<RecordState, T> build, List<T> out)
             throws IOException, InvalidRequestException {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (r.records == maxRecords) {
-                throw InvalidRequestException.of(413, "too many records: more than the limit of " + maxRecords
-                        + " per request", RejectReason.TOO_MANY_RECORDS, maxRecords + 1);
-            }
-            if (t == JsonToken.START_OBJECT) {
-                readRecordInto(p, r, build, out);
-            } else {
-                r.start();
-                r.problem("", RejectReason.NOT_AN_OBJECT, "must be a JSON object, got " + describe(t));
-                p.skipChildren();
-            }
+            readElement(p, t, r, build, out);
         }
         if (r.records == 0) {
             throw InvalidRequestException.of(400, "no records: the array is empty", RejectReason.NO_RECORDS, 0);
+        }
+    }
+
+    private <T> void readElement(JsonParser p, JsonToken t, RecordState r, Function<RecordState, T> build,
+                                 List<T> out) throws IOException, InvalidRequestException {
+        r.checkCapacity(maxRecords);
+        if (t == JsonToken.START_OBJECT) {
+            readRecordInto(p, r, build, out);
+        } else {
+            r.start();
+            r.problem("", RejectReason.NOT_AN_OBJECT, "must be a JSON object, got " + describe(t));
+            p.skipChildren();
         }
     }
 
@@ -158,7 +253,7 @@ public final class RequestParser {
         }
     }
 
-    private void readEventId(JsonParser p, RecordState r, String name) throws IOException {
+    private static void readEventId(JsonParser p, RecordState r, String name) throws IOException {
         if (r.eventIdPresent) {
             r.problem(name, RejectReason.INVALID_VALUE, "give event_id or eventId, not both");
             p.skipChildren();
@@ -178,19 +273,13 @@ public final class RequestParser {
             p.skipChildren();
             return null;
         }
-        String s = p.getText();
-        if (s.isBlank()) {
-            r.problem(field, RejectReason.INVALID_VALUE, "must not be blank");
-        } else if (s.length() > MAX_ID_LENGTH) {
-            r.problem(field, RejectReason.INVALID_VALUE, "longer than " + MAX_ID_LENGTH + " characters");
-        }
-        return s;
+        return r.checkId(field, p.getText());
     }
 
-    private void readFeatures(JsonParser p, RecordState r) throws IOException {
-        r.featuresPresent = true;
+    private static void readFeatures(JsonParser p, RecordState r) throws IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.START_ARRAY) {
+            r.featuresPresent = true;
             r.problem("features", RejectReason.WRONG_TYPE, "must be an array of numbers, got " + describe(t));
             p.skipChildren();
             return;
@@ -199,38 +288,27 @@ public final class RequestParser {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
                 float v = p.getFloatValue();
-                if (!Float.isFinite(v)) {
-                    r.problem("features[" + n + "]", RejectReason.NOT_FINITE, p.isNaN()
-                            ? "must be a finite number, got " + p.getText()
-                            : "outside the float32 range: " + p.getText());
-                } else if (n < inputSize) {
-                    r.features[n] = v;
-                }
+                r.feature(n, v, Float.isFinite(v) ? null : p.getText());
             } else {
                 r.problem("features[" + n + "]", RejectReason.WRONG_TYPE, "must be a number, got " + describe(t));
                 p.skipChildren();
             }
             n++;
         }
-        if (n != inputSize) {
-            r.problem("features", RejectReason.FEATURE_COUNT, "must hold " + inputSize + " values, got " + n);
-        }
+        r.featureCount(n);
     }
 
-    private void readLabel(JsonParser p, RecordState r) throws IOException {
-        r.labelPresent = true;
+    private static void readLabel(JsonParser p, RecordState r) throws IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT) {
+            r.labelPresent = true;
             r.problem("label", RejectReason.WRONG_TYPE, "must be an integer class index, got "
                     + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : describe(t)));
             p.skipChildren();
             return;
         }
-        if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 0 || p.getIntValue() >= classes) {
-            r.problem("label", RejectReason.LABEL_OUT_OF_RANGE, "must lie in [0, " + classes + "), got " + p.getText());
-            return;
-        }
-        r.label = p.getIntValue();
+        long v = p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? p.getLongValue() : -1;
+        r.label(v, v >= 0 && v < r.classes ? null : p.getText());
     }
 
     private static void readTimestamp(JsonParser p, RecordState r) throws IOException {
@@ -244,12 +322,8 @@ public final class RequestParser {
             p.skipChildren();
             return;
         }
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
-            r.problem("timestamp", RejectReason.INVALID_VALUE,
-                    "must be non-negative epoch milliseconds, got " + p.getText());
-            return;
-        }
-        r.timestamp = p.getLongValue();
+        long v = p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? p.getLongValue() : -1;
+        r.timestamp(v, v >= 0 ? null : p.getText());
     }
 
     private static InvalidRequestException notRecords(JsonToken t) {
@@ -263,8 +337,9 @@ public final class RequestParser {
     private static InvalidRequestException malformed(String message, JsonLocation at, int records) {
         int line = at == null ? 0 : at.getLineNr();
         int column = at == null ? 0 : at.getColumnNr();
-        return new InvalidRequestException(400, "malformed JSON at line " + line + ", column " + column + ": "
-                + message, List.of(), 0, line, column, Map.of(RejectReason.MALFORMED_JSON, Math.max(1, records)));
+        String where = at == null ? "" : " at line " + line + ", column " + column;
+        return new InvalidRequestException(400, "malformed JSON" + where + ": " + message, List.of(), 0, line,
+                column, Map.of(RejectReason.MALFORMED_JSON, Math.max(1, records)));
     }
 
     static String describe(JsonToken t) {
@@ -280,82 +355,5 @@ public final class RequestParser {
             case VALUE_NULL -> "null";
             default -> t.asString() == null ? t.name() : t.asString();
         };
-    }
-
-    /** The fields of the record being read, reused across the records of one request, and the problems found. */
-    private static final class RecordState {
-        final RecordKind kind;
-        final float[] features;
-        final long defaultTimestamp;
-        final List<Problem> problems = new ArrayList<>();
-        final Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
-        int problemCount;
-        int records;
-        int index;
-        RejectReason firstProblem;
-        String id;
-        String eventId;
-        boolean eventIdPresent;
-        boolean featuresPresent;
-        boolean labelPresent;
-        int label;
-        long timestamp;
-
-        RecordState(RecordKind kind, int inputSize, long defaultTimestamp) {
-            this.kind = kind;
-            this.features = new float[inputSize];
-            this.defaultTimestamp = defaultTimestamp;
-        }
-
-        void start() {
-            index = records++;
-            firstProblem = null;
-            id = null;
-            eventId = null;
-            eventIdPresent = false;
-            featuresPresent = false;
-            labelPresent = false;
-            label = -1;
-            timestamp = defaultTimestamp;
-        }
-
-        void problem(String field, RejectReason code, String reason) {
-            if (firstProblem == null) {
-                firstProblem = code;
-                rejected.merge(code, 1, Integer::sum);
-            }
-            if (problemCount++ < MAX_PROBLEMS) {
-                problems.add(new Problem(index, field, code, reason));
-            }
-        }
-
-        boolean valid() {
-            return firstProblem == null;
-        }
-
-        void checkRequired() {
-            if (kind.hasFeatures() && !featuresPresent) {
-                problem("features", RejectReason.MISSING_FIELD, "required field is missing");
-            }
-            if (kind.hasLabel() && !labelPresent) {
-                problem("label", RejectReason.MISSING_FIELD, "required field is missing");
-            }
-            if (kind == RecordKind.LABEL && !eventIdPresent) {
-                problem("event_id", RejectReason.MISSING_FIELD, "required field is missing");
-            }
-        }
-
-        InvalidRequestException rejection() {
-            int invalid = rejected.values().stream().mapToInt(Integer::intValue).sum();
-            if (records > invalid) {
-                rejected.put(RejectReason.BATCH_REJECTED, records - invalid);
-            }
-            String summary = records == 1 ? "the record is invalid"
-                    : invalid + " of " + records + " records are invalid; nothing was accepted";
-            if (problemCount > problems.size()) {
-                summary += " (first " + problems.size() + " of " + problemCount + " problems listed)";
-            }
-            return new InvalidRequestException(400, summary, problems, problemCount, 0, 0, rejected);
-        }
     }
 }

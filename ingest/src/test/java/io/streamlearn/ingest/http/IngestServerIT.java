@@ -1,6 +1,7 @@
 package io.streamlearn.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,16 @@ import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.dataset.Dataset;
 import io.streamlearn.ingest.replay.HttpReplayer;
+import io.streamlearn.ingest.KafkaReads;
+import io.streamlearn.ingest.replay.DriftInjector;
+import io.streamlearn.ingest.replay.KafkaReplayer;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +37,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -39,7 +51,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The ingest API on a real in-process Kafka broker. The broker outage test runs last. */
+/** The ingest API on a real in-process Kafka broker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngestServerIT {
@@ -189,7 +201,7 @@ class IngestServerIT {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(metric("streamlearn_ingest_records_accepted_total", "samples")).isGreaterThanOrEqualTo(2);
+        assertThat(metric("streamlearn_ingest_records_accepted_total", "samples", "json")).isGreaterThanOrEqualTo(2);
         assertThat(registry.getSampleValue("streamlearn_ingest_request_seconds_count", new String[] {"endpoint"},
                 new String[] {"samples"})).isGreaterThan(5);
         assertThat(metric("streamlearn_ingest_request_bytes_total", "samples")).isGreaterThan(1000);
@@ -219,24 +231,132 @@ class IngestServerIT {
 
     @Test
     @Order(6)
-    void shouldAnswer503WithRetryAfterWhileKafkaIsDown() throws Exception {
-        broker.stop();
-        try {
-            HttpResponse<String> response = post("/v1/samples", GOOD);
+    void shouldAcceptNdjsonCsvAndProtobufBodiesAsTheSameRecords() throws Exception {
+        Sample proto = Sample.newBuilder().setId("f-proto").addAllFeatures(List.of(1f, 2f, 3f, 4f)).setLabel(2)
+                .setTimestampMs(77).build();
+        ByteArrayOutputStream delimited = new ByteArrayOutputStream();
+        proto.writeDelimitedTo(delimited);
+        double protobufBefore = metric("streamlearn_ingest_records_accepted_total", "samples", "protobuf");
 
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-            assertThat(response.headers().firstValue("Retry-After")).isPresent();
-            assertThat(json(response).get("error").asText()).contains("did not acknowledge");
-            assertThat(registry.getSampleValue("streamlearn_ingest_produce_errors_total")).isEqualTo(1);
-        } finally {
-            broker.restart();
+        HttpResponse<String> ndjson = post("/v1/samples", "application/x-ndjson",
+                "{\"id\": \"f-ndjson\", \"features\": [1, 2, 3, 4], \"label\": 2, \"timestamp\": 77}\n");
+        HttpResponse<String> csv = post("/v1/samples", "text/csv",
+                "id,a,b,c,d,label,timestamp\r\nf-csv,1,2,3,4,2,77\r\n");
+        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(delimited.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> labels = post("/v1/labels", "text/csv", "event_id,label\ne-csv,1\n");
+
+        for (HttpResponse<String> r : List.of(ndjson, csv, protobuf, labels)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         }
-        assertThat(post("/v1/samples", GOOD).statusCode()).isEqualTo(202);
+        Map<String, Sample> produced = read(Topics.SAMPLES, List.of("f-ndjson", "f-csv", "f-proto"));
+        assertThat(produced.get("f-proto")).isEqualTo(proto);
+        assertThat(produced.get("f-csv")).isEqualTo(proto.toBuilder().setId("f-csv").build());
+        assertThat(produced.get("f-ndjson")).isEqualTo(proto.toBuilder().setId("f-ndjson").build());
+        assertThat(read(Topics.LABELS, List.of("e-csv")).get("e-csv").getLabel()).isEqualTo(1);
+        assertThat(metric("streamlearn_ingest_records_accepted_total", "samples", "protobuf"))
+                .isEqualTo(protobufBefore + 1);
+        assertThat(metric("streamlearn_ingest_records_accepted_total", "samples", "csv")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(7)
+    void shouldAnswerReadyWhileKafkaAnswersAndServeTheOpenApiDocument() throws Exception {
+        HttpResponse<String> ready = get("/readyz");
+        HttpResponse<String> openApi = get("/openapi.yaml");
+
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(json(ready).get("status").asText()).isEqualTo("ready");
+        assertThat(registry.getSampleValue("streamlearn_ingest_kafka_ready")).isEqualTo(1);
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.headers().firstValue("Content-Type")).hasValue("application/yaml");
+        assertThat(openApi.body()).startsWith("openapi: 3.").contains("/v1/samples:");
+        assertThat(post("/readyz", "").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    @Order(8)
+    void shouldReplayWithDriftStraightIntoKafka() throws Exception {
+        int n = 300;
+        float[][] features = new float[n][];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            features[i] = new float[] {i, 0f, 0f, 1f};
+            labels[i] = i % 3;
+        }
+        Map<TopicPartition, Long> before = KafkaReads.endOffsets(kafka, List.of(Topics.SAMPLES));
+        List<Long> progress = new ArrayList<>();
+
+        long sent;
+        try (KafkaReplayer replayer = new KafkaReplayer(kafka, 64, 0)) {
+            sent = replayer.replay(new Dataset("synthetic", features, labels), 0, n,
+                    DriftInjector.labelPermutation(150, 1, 3), (count, elapsed) -> progress.add(count));
+        }
+
+        assertThat(sent).isEqualTo(n);
+        assertThat(progress).hasSize(5).last().isEqualTo((long) n);
+        List<Sample> produced = KafkaReads.read(kafka, Topics.SAMPLES, before).stream()
+                .map(r -> decode(Topics.SAMPLES, r.value())).toList();
+        assertThat(produced).hasSize(n);
+        assertThat(produced).allSatisfy(s -> {
+            int i = (int) s.getFeatures(0);
+            assertThat(s.getLabel()).as("sample %d", i).isEqualTo(i < 150 ? i % 3 : (i + 1) % 3);
+            assertThat(s.getId()).isNotEmpty();
+        });
+    }
+
+    @Test
+    @Order(9)
+    void shouldFinishARequestInFlightWhenClosedAndAcceptNoMore() throws Exception {
+        CollectorRegistry own = new CollectorRegistry();
+        IngestServer closing = IngestServer.start(new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50,
+                Duration.ofSeconds(3), 2), kafka, own);
+        URI uri = URI.create("http://127.0.0.1:" + closing.port() + "/v1/samples");
+        byte[] body = "{\"id\": \"in-flight\", \"features\": [1, 2, 3, 4], \"label\": 0}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", closing.port())) {
+            // Headers and half the body now, the rest once close() has begun: the request is in flight.
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/samples HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 10);
+            out.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (own.getSampleValue("streamlearn_ingest_requests_in_flight") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(own.getSampleValue("streamlearn_ingest_requests_in_flight")).isEqualTo(1);
+
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
+            Thread.sleep(300);
+            assertThat(closed).as("close waits for the request in flight").isNotDone();
+            out.write(body, 10, body.length - 10);
+            out.flush();
+
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            closed.get(15, TimeUnit.SECONDS);
+            assertThat(statusLine).startsWith("HTTP/1.1 202");
+        }
+        assertThat(read(Topics.SAMPLES, List.of("in-flight"))).containsKey("in-flight");
+        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(GOOD)).build(), HttpResponse.BodyHandlers.ofString()))
+                .as("the port is closed").isInstanceOf(IOException.class);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static <V> V decode(Topic<String, V> topic, byte[] value) {
+        return topic.valueSerde().deserializer().deserialize(topic.name(), value);
     }
 
     private double metric(String name, String... labelValues) {
-        String[] labels = labelValues.length == 1 ? new String[] {"endpoint"}
-                : new String[] {"endpoint", name.contains("rejected") ? "reason" : "status"};
+        String second = name.contains("rejected") ? "reason" : name.contains("accepted") ? "format" : "status";
+        String[] labels = labelValues.length == 1 ? new String[] {"endpoint"} : new String[] {"endpoint", second};
         Double value = registry.getSampleValue(name, labels, labelValues);
         return value == null ? 0 : value;
     }

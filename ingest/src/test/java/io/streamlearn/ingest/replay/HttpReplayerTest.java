@@ -7,15 +7,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.ingest.dataset.Dataset;
+import io.streamlearn.ingest.validation.BodyFormat;
 import io.streamlearn.ingest.validation.RequestParser;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,8 @@ class HttpReplayerTest {
             Integer status = script.poll();
             if (status == null) {
                 try {
-                    received.addAll(parser.samples(new ByteArrayInputStream(body)));
+                    received.addAll(parser.samples(
+                            BodyFormat.of(exchange.getRequestHeaders().getFirst("Content-Type")), body));
                 } catch (Exception e) {
                     status = 400;
                 }
@@ -152,14 +153,26 @@ class HttpReplayerTest {
     }
 
     @Test
-    void shouldWriteJsonThatTheIngestParserAccepts() throws Exception {
-        Dataset data = dataset(4);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    void shouldApplyDriftAndCountOnlySamplesSent() throws Exception {
+        URI uri = startStub();
+        DriftInjector dropOddFromFive = DriftInjector.classPriorShift(5, Set.of(1, 3, 5, 7, 9), 1.0, 1);
+        List<Long> progress = new ArrayList<>();
 
-        HttpReplayer.writeBatch(data, 1, 3, out);
+        long sent = new HttpReplayer(uri, 5, 0, 0).replay(dataset(15), 0, 15, dropOddFromFive,
+                (n, elapsed) -> progress.add(n));
 
-        List<Sample> samples = parser.samples(new ByteArrayInputStream(out.toByteArray()));
-        assertThat(samples).extracting(Sample::getLabel).containsExactly(1, 2);
-        assertThat(samples.get(1).getFeaturesList()).containsExactly(0f, 2 / 255f, -1.5e-7f * 3);
+        assertThat(sent).isEqualTo(10);
+        assertThat(progress).containsExactly(5L, 7L, 10L);
+        assertThat(received).extracting(Sample::getLabel).containsExactly(0, 1, 2, 3, 4, 6, 8, 0, 2, 4);
+    }
+
+    @Test
+    void shouldGiveEverySampleItsOwnIdAndATimestamp() throws Exception {
+        URI uri = startStub();
+
+        new HttpReplayer(uri, 4, 0, 0).replay(dataset(10), (n, elapsed) -> { });
+
+        assertThat(received).extracting(Sample::getId).doesNotHaveDuplicates().allMatch(id -> id.length() == 36);
+        assertThat(received).allMatch(s -> s.getTimestampMs() > 0);
     }
 }
