@@ -102,8 +102,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka startNew(Path dataDir, boolean ownsDataDir, int port) {
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir,
-                port == 0 ? freePort() : port, freePort());
+        int[] ports = freePorts(port == 0 ? 2 : 1);
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir, port == 0 ? ports[1] : port, ports[0]);
         try {
             kafka.restart();
             return kafka;
@@ -300,11 +300,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Binds port 0 to let the OS pick a free port; a small race remains until Kafka binds it. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    /** {@code n} distinct free ports: all sockets stay open until every port is picked, so none repeats. */
+    private static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                release(s);
+            }
+        }
+    }
+
+    private static void release(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release port " + socket.getLocalPort(), e);
         }
     }
 
