@@ -1,5 +1,6 @@
 package io.streamlearn.app.local;
 
+import io.streamlearn.app.cli.Datasets;
 import io.streamlearn.app.cli.SettingsOptions;
 import io.streamlearn.app.live.LivePage;
 import io.streamlearn.app.live.LiveRecorder;
@@ -123,7 +124,8 @@ public final class LocalRunCommand implements Callable<Integer> {
                             + " live page on http://127.0.0.1:%d/%n",
                     count, rate > 0 ? (long) rate + " samples/s" : "full speed", pipeline.metricsPort(), page.port());
             DriftInjector injector = drift == null ? DriftInjector.none()
-                    : DriftInjector.parse(drift, classes(train), this::dataset);
+                    : DriftInjector.parse(drift, classes(train),
+                    name -> Datasets.trainingSplit(name, mnistCache));
             DriftReport report = DriftReport.withCapacity(200_000);
             long sent;
             double streamSeconds;
@@ -185,19 +187,6 @@ public final class LocalRunCommand implements Callable<Integer> {
             progress.maybePrint();
         }
         progress.print("learned");
-    }
-
-    private Dataset dataset(String name) {
-        try {
-            return switch (name) {
-                case "fashion" -> FashionMnist.locate().readTrain();
-                case "mnist" -> new MnistFetcher(mnistCache != null ? mnistCache : MnistFetcher.defaultCacheDir())
-                        .fetch().readTrain();
-                default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; use fashion or mnist");
-            };
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot load dataset " + name, e);
-        }
     }
 
     /**
