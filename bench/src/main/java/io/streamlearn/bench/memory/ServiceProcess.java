@@ -25,10 +25,14 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The services' launch option (bin/streamlearn, deploy/Dockerfile): measure them as they run. */
+    static final String JAVACPP_NO_PHYSICAL_POLL = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
+
     public static ServiceProcess start(String name, String mainClass, String xmx, Map<String, String> env,
                                        List<String> args, Path logDir) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"), mainClass));
+                .toString(), "-Xmx" + xmx, JAVACPP_NO_PHYSICAL_POLL, "-cp", System.getProperty("java.class.path"),
+                mainClass));
         command.addAll(args);
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
