@@ -129,11 +129,14 @@ public final class LocalRunCommand implements Callable<Integer> {
             DriftReport report = DriftReport.withCapacity(200_000);
             long sent;
             double streamSeconds;
-            try (DriftReport.Sampler sampler = new DriftReport.Sampler(report, pipeline.trainer()::samplesLearned,
-                    pipeline.trainer()::windowAccuracy)) {
+            DriftReport.Sampler sampler = new DriftReport.Sampler(report, pipeline.trainer()::samplesLearned,
+                    pipeline.trainer()::windowAccuracy);
+            try {
                 sent = stream(pipeline, train, count, injector, progress, page);
                 streamSeconds = progress.elapsedSeconds();
                 awaitLearned(pipeline, sent, progress);
+            } finally {
+                sampler.close();
             }
             ModelSnapshot last = awaitFinalSnapshot(pipeline, sent);
             double testAccuracy = FinalEvaluation.accuracy(last, testOfLastConcept(test, injector));
