@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.Prediction;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.scorer.testing.KafkaBroker;
 import io.streamlearn.scorer.testing.CommittedPredictions;
 import io.streamlearn.scorer.testing.ScorerProcessMain;
 import io.streamlearn.scorer.testing.SteadyEvents;
@@ -27,9 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,32 +39,22 @@ class CrashRecoveryIT {
     private static final String MODEL = "crash";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(2);
+
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
+    }
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        TopicAdmin.ensureTopics(kafka, Topics.ALL, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Test
     void shouldEmitExactlyOnePredictionPerEventWhenKilledMidStreamAndRestarted() throws Exception {
         List<Process> processes = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "crash"),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka(), "crash"),
                 new StringSerializer(), new ByteArraySerializer());
-             CommittedPredictions predictions = new CommittedPredictions(kafka, "crash-reader")) {
+             CommittedPredictions predictions = new CommittedPredictions(kafka(), "crash-reader")) {
             producer.send(new ProducerRecord<>(Topics.MODELS.name(), MODEL, TestModels.snapshot(1, INPUT, 3)
                     .toBuilder().setModelName(MODEL).build().toByteArray())).get(30, TimeUnit.SECONDS);
             Process first = startScorer(processes, "first");
@@ -118,7 +106,7 @@ class CrashRecoveryIT {
                 "-Xmx384m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 ScorerProcessMain.class.getName(),
-                "streamlearn.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "streamlearn.kafka.bootstrap.servers=" + kafka().bootstrapServers(),
                 "streamlearn.kafka.topic.partitions=2",
                 "streamlearn.kafka.client.session.timeout.ms=6000",
                 "streamlearn.scorer.model.name=" + MODEL,

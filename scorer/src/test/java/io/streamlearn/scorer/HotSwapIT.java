@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.Prediction;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.scorer.testing.KafkaBroker;
 import io.streamlearn.scorer.testing.CommittedPredictions;
 import io.streamlearn.scorer.testing.SteadyEvents;
 import io.streamlearn.scorer.testing.TestModels;
@@ -28,9 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Zero-downtime hot swap on a real broker: 100 snapshots swapped in while events stream at a steady rate. */
@@ -41,25 +39,15 @@ class HotSwapIT {
     private static final String MODEL = "hot-swap";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(2);
+
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
+    }
 
     @TempDir
     Path stateDir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        TopicAdmin.ensureTopics(kafka, Topics.ALL, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldScoreEveryEventOnceWithForwardOnlyVersionsWhileHundredSnapshotsAreSwappedIn() throws Exception {
@@ -67,9 +55,9 @@ class HotSwapIT {
                 100, 1).with(ScorerConfig.Promotion.IMMEDIATE);
         CollectorRegistry registry = new CollectorRegistry();
         int sent;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "hot-swap"),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka(), "hot-swap"),
                 new StringSerializer(), new ByteArraySerializer());
-             ScorerService scorer = new ScorerService(config, kafka, registry)) {
+             ScorerService scorer = new ScorerService(config, kafka(), registry)) {
             publish(producer, 1);
             scorer.start();
             try (SteadyEvents events = SteadyEvents.start(producer, "e", 400, INPUT)) {
@@ -80,7 +68,7 @@ class HotSwapIT {
                 Thread.sleep(500);
                 sent = events.stop();
             }
-            try (CommittedPredictions predictions = new CommittedPredictions(kafka, "hot-swap-reader")) {
+            try (CommittedPredictions predictions = new CommittedPredictions(kafka(), "hot-swap-reader")) {
                 List<ConsumerRecord<String, Prediction>> read = predictions.readUntil(sent,
                         p -> p.getModelName().equals(MODEL), WAIT, Duration.ofSeconds(2));
 

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.Prediction;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.scorer.testing.KafkaBroker;
 import io.streamlearn.scorer.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scorer on a real broker: exactly-once predictions, and a restart that serves the newest snapshot at once. */
@@ -40,37 +38,26 @@ class ScorerIT {
     private static final int CLASSES = 3;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(2, Map.of("session.timeout.ms", "6000"));
+
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
+    }
 
     @TempDir
     Path stateDir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        // A dynamic member does not leave the group when Kafka Streams closes: the restarted scorer gets its
-        // partitions once the old member's session expires, so keep that short here (the broker's minimum).
-        kafka = new KafkaSettings(broker.bootstrapServers(), 2, (short) 1, Map.of("session.timeout.ms", "6000"));
-        TopicAdmin.ensureTopics(kafka, Topics.ALL, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldEmitExactlyOnePredictionPerEventAndServeTheNewestSnapshotAfterARestart() throws Exception {
         ScorerConfig config = new ScorerConfig(TestModels.MODEL, INPUT, "scorer-it", ScorerConfig.EXACTLY_ONCE_V2,
                 stateDir, 100, 1);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "scorer-it"),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka(), "scorer-it"),
                 new StringSerializer(), new ByteArraySerializer());
              KafkaConsumer<String, Prediction> consumer = predictionsConsumer()) {
-            send(producer, Topics.MODELS.name(), TestModels.MODEL, TestModels.snapshot(1, INPUT, CLASSES).toByteArray());
-            try (ScorerService scorer = new ScorerService(config, kafka, new CollectorRegistry())) {
+            send(producer, Topics.MODELS.name(), TestModels.MODEL,
+                    TestModels.snapshot(1, INPUT, CLASSES).toByteArray());
+            try (ScorerService scorer = new ScorerService(config, kafka(), new CollectorRegistry())) {
                 scorer.start();
                 assertThat(scorer.currentVersion()).isEqualTo(1);
                 sendEvents(producer, 0, 40);
@@ -85,7 +72,7 @@ class ScorerIT {
             ModelSnapshot v2 = TestModels.snapshot(2, INPUT, CLASSES, 1, 0);
             send(producer, Topics.MODELS.name(), TestModels.MODEL, v2.toByteArray());
             sendEvents(producer, 40, 50);
-            try (ScorerService restarted = new ScorerService(config, kafka, new CollectorRegistry())) {
+            try (ScorerService restarted = new ScorerService(config, kafka(), new CollectorRegistry())) {
                 restarted.start();
                 assertThat(restarted.currentVersion()).isEqualTo(2);
 
@@ -116,7 +103,7 @@ class ScorerIT {
 
     private static KafkaConsumer<String, Prediction> predictionsConsumer() {
         KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(
-                KafkaClients.consumer(kafka, "scorer-it-reader", null), new StringDeserializer(),
+                KafkaClients.consumer(kafka(), "scorer-it-reader", null), new StringDeserializer(),
                 Topics.PREDICTIONS.valueSerde().deserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         consumer.partitionsFor(Topics.PREDICTIONS.name())

@@ -7,11 +7,10 @@ import com.google.protobuf.ByteString;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.Prediction;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.scorer.testing.KafkaBroker;
 import io.streamlearn.scorer.testing.CommittedPredictions;
 import io.streamlearn.scorer.testing.SteadyEvents;
 import io.streamlearn.scorer.testing.TestModels;
@@ -26,9 +25,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad snapshots on a real broker, mid-stream: rejected, while the serving model scores every event. */
@@ -39,35 +37,25 @@ class SnapshotRejectionIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Predicate<Prediction> MINE = p -> p.getModelName().equals(MODEL);
 
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(2);
+
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
+    }
 
     @TempDir
     Path stateDir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        TopicAdmin.ensureTopics(kafka, Topics.ALL, WAIT);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldRejectCorruptAndMisfitSnapshotsWhileTheServingModelScoresEveryEvent() throws Exception {
         ScorerConfig config = new ScorerConfig(MODEL, INPUT, "rejection-it", ScorerConfig.EXACTLY_ONCE_V2, stateDir,
                 100, 1).with(ScorerConfig.Promotion.IMMEDIATE);
         CollectorRegistry registry = new CollectorRegistry();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "rejection"),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka(), "rejection"),
                 new StringSerializer(), new ByteArraySerializer());
-             ScorerService scorer = new ScorerService(config, kafka, registry);
-             CommittedPredictions predictions = new CommittedPredictions(kafka, "rejection-reader")) {
+             ScorerService scorer = new ScorerService(config, kafka(), registry);
+             CommittedPredictions predictions = new CommittedPredictions(kafka(), "rejection-reader")) {
             publish(producer, snapshot(1, INPUT, 0).build().toByteArray());
             scorer.start();
             int sent;
