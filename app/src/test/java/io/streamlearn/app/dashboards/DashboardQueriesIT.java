@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamlearn.app.local.LocalPipeline;
+import io.streamlearn.app.testing.Blobs;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.ingest.dataset.Dataset;
 import io.streamlearn.ingest.replay.HttpReplayer;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,8 +49,6 @@ class DashboardQueriesIT {
     private static final Path RULES = MONITORING.resolve("prometheus/rules");
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Pattern METRIC = Pattern.compile("(?<![:\\w])(streamlearn_\\w+)");
-    private static final int DIMS = 8;
-    private static final int CLASSES = 4;
 
     @TempDir
     Path temp;
@@ -92,23 +90,10 @@ class DashboardQueriesIT {
     }
 
     private static Settings settings() {
-        return Settings.of(Map.ofEntries(
-                Map.entry("streamlearn.ingest.http.port", "0"),
-                Map.entry("streamlearn.metrics.port", "0"),
-                Map.entry("streamlearn.metrics.host", "127.0.0.1"),
-                Map.entry("streamlearn.ingest.input.size", Integer.toString(DIMS)),
-                Map.entry("streamlearn.ingest.classes", Integer.toString(CLASSES)),
-                Map.entry("streamlearn.trainer.input.size", Integer.toString(DIMS)),
-                Map.entry("streamlearn.trainer.classes", Integer.toString(CLASSES)),
-                Map.entry("streamlearn.trainer.hidden.layers", "16"),
-                Map.entry("streamlearn.trainer.learning.rate", "0.01"),
-                Map.entry("streamlearn.trainer.snapshot.every.samples", "500"),
-                Map.entry("streamlearn.trainer.snapshot.every.ms", "500"),
-                Map.entry("streamlearn.scorer.input.size", Integer.toString(DIMS)),
-                // PSI windows small enough to fill with this little data, large enough to stay below 0.25
-                Map.entry("streamlearn.monitoring.drift.psi.reference.size", "300"),
-                Map.entry("streamlearn.monitoring.drift.psi.window.size", "300"),
-                Map.entry("streamlearn.kafka.client.session.timeout.ms", "6000")));
+        // PSI windows small enough to fill with this little data, large enough to stay below 0.25
+        return Settings.of(Blobs.pipelineSettings()).with(Map.of(
+                "streamlearn.monitoring.drift.psi.reference.size", "300",
+                "streamlearn.monitoring.drift.psi.window.size", "300"));
     }
 
     private Process startPrometheus(int metricsPort, int port) throws IOException {
@@ -129,22 +114,16 @@ class DashboardQueriesIT {
 
     /** Samples through the replayer, then live events and their labels, as the pipeline IT does. */
     private void feed(LocalPipeline pipeline) throws Exception {
-        Random random = new Random(7);
-        float[][] centers = new float[CLASSES][DIMS];
-        for (float[] c : centers) {
-            for (int d = 0; d < DIMS; d++) {
-                c[d] = (float) (random.nextGaussian() * 3);
-            }
-        }
-        new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(blobs(centers, 2000, random), (n, t) -> { });
+        Blobs blobs = new Blobs(7);
+        new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(blobs.sample(2000), (n, t) -> { });
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (pipeline.scorer().currentVersion() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        Dataset live = blobs(centers, 300, random);
-        post(pipeline.ingestUri().resolve("/v1/events"), json(live, true));
-        post(pipeline.ingestUri().resolve("/v1/labels"), json(live, false));
-        new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(blobs(centers, 1000, random), (n, t) -> { });
+        Dataset live = blobs.sample(300);
+        post(pipeline.ingestUri().resolve("/v1/events"), Blobs.eventsJson(live));
+        post(pipeline.ingestUri().resolve("/v1/labels"), Blobs.labelsJson(live));
+        new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(blobs.sample(1000), (n, t) -> { });
     }
 
     private void awaitAllReturnData(URI api, List<String> exprs, Duration timeout) throws Exception {
@@ -268,35 +247,6 @@ class DashboardQueriesIT {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    }
-
-    private static Dataset blobs(float[][] centers, int n, Random random) {
-        float[][] features = new float[n][DIMS];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = random.nextInt(CLASSES);
-            for (int d = 0; d < DIMS; d++) {
-                features[i][d] = centers[labels[i]][d] + (float) random.nextGaussian();
-            }
-        }
-        return new Dataset("blobs", features, labels);
-    }
-
-    /** The events ({@code events}) or their labels as the ingest API's JSON. */
-    private static String json(Dataset data, boolean events) {
-        List<String> records = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            if (events) {
-                StringBuilder f = new StringBuilder();
-                for (float v : data.features()[i]) {
-                    f.append(f.length() == 0 ? "" : ",").append(v);
-                }
-                records.add("{\"id\":\"e" + i + "\",\"features\":[" + f + "]}");
-            } else {
-                records.add("{\"event_id\":\"e" + i + "\",\"label\":" + data.labels()[i] + "}");
-            }
-        }
-        return "[" + String.join(",", records) + "]";
     }
 
     private static int freePort() throws IOException {

@@ -2,6 +2,7 @@ package io.streamlearn.app.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamlearn.app.testing.Blobs;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.KafkaClients;
 import io.streamlearn.common.topic.Topics;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * synthetic problem (four Gaussian blobs in eight dimensions, chance = 0.25).
  */
 class PipelineIT {
-    private static final int DIMS = 8;
-    private static final int CLASSES = 4;
     private static final int SAMPLES = 3000;
     private static final int EVENTS = 400;
 
@@ -44,25 +42,11 @@ class PipelineIT {
 
     @Test
     void shouldLearnFromSamplesAndScoreLaterEventsWithANewerModelFarAboveChance() throws Exception {
-        Settings settings = Settings.of(Map.ofEntries(
-                Map.entry("streamlearn.ingest.http.port", "0"),
-                Map.entry("streamlearn.metrics.port", "0"),
-                Map.entry("streamlearn.metrics.host", "127.0.0.1"),
-                Map.entry("streamlearn.kafka.topic.partitions", "2"),
-                Map.entry("streamlearn.ingest.input.size", Integer.toString(DIMS)),
-                Map.entry("streamlearn.ingest.classes", Integer.toString(CLASSES)),
-                Map.entry("streamlearn.trainer.input.size", Integer.toString(DIMS)),
-                Map.entry("streamlearn.trainer.classes", Integer.toString(CLASSES)),
-                Map.entry("streamlearn.trainer.hidden.layers", "16"),
-                Map.entry("streamlearn.trainer.learning.rate", "0.01"),
-                Map.entry("streamlearn.trainer.snapshot.every.samples", "500"),
-                Map.entry("streamlearn.trainer.snapshot.every.ms", "500"),
-                Map.entry("streamlearn.scorer.input.size", Integer.toString(DIMS)),
-                Map.entry("streamlearn.kafka.client.session.timeout.ms", "6000")));
-        Random random = new Random(7);
-        float[][] centers = centers(random);
+        Settings settings = Settings.of(Blobs.pipelineSettings())
+                .with(Map.of("streamlearn.kafka.topic.partitions", "2"));
+        Blobs blobs = new Blobs(7);
         try (LocalPipeline pipeline = LocalPipeline.start(settings, dataDir)) {
-            Dataset train = blobs(centers, SAMPLES, random);
+            Dataset train = blobs.sample(SAMPLES);
             long accepted = new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(train, (n, t) -> { });
             assertThat(accepted).isEqualTo(SAMPLES);
             // The newest snapshots may stay candidates (promotion needs labeled samples they have not learned).
@@ -70,9 +54,9 @@ class PipelineIT {
                     && pipeline.scorer().currentVersion() > 1);
             long servedVersion = pipeline.scorer().currentVersion();
 
-            Dataset live = blobs(centers, EVENTS, random);
-            post(pipeline.ingestUri(), "/v1/events", eventsJson(live));
-            post(pipeline.ingestUri(), "/v1/labels", labelsJson(live));
+            Dataset live = blobs.sample(EVENTS);
+            post(pipeline.ingestUri(), "/v1/events", Blobs.eventsJson(live));
+            post(pipeline.ingestUri(), "/v1/labels", Blobs.labelsJson(live));
 
             List<Prediction> predictions = readEventPredictions(pipeline, EVENTS);
             assertThat(predictions).hasSize(EVENTS);
@@ -86,48 +70,6 @@ class PipelineIT {
             assertThat(accuracy.windowAccuracy("sample")).isGreaterThan(0.8);
             assertThat(pipeline.trainer().prequentialAccuracy()).isGreaterThan(0.7);
         }
-    }
-
-    private static float[][] centers(Random random) {
-        float[][] centers = new float[CLASSES][DIMS];
-        for (float[] c : centers) {
-            for (int d = 0; d < DIMS; d++) {
-                c[d] = (float) (random.nextGaussian() * 3);
-            }
-        }
-        return centers;
-    }
-
-    private static Dataset blobs(float[][] centers, int n, Random random) {
-        float[][] features = new float[n][DIMS];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = random.nextInt(CLASSES);
-            for (int d = 0; d < DIMS; d++) {
-                features[i][d] = centers[labels[i]][d] + (float) random.nextGaussian();
-            }
-        }
-        return new Dataset("blobs", features, labels);
-    }
-
-    private static String eventsJson(Dataset data) {
-        List<String> records = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            StringBuilder f = new StringBuilder();
-            for (float v : data.features()[i]) {
-                f.append(f.length() == 0 ? "" : ",").append(v);
-            }
-            records.add("{\"id\":\"e" + i + "\",\"features\":[" + f + "]}");
-        }
-        return "[" + String.join(",", records) + "]";
-    }
-
-    private static String labelsJson(Dataset data) {
-        List<String> records = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            records.add("{\"event_id\":\"e" + i + "\",\"label\":" + data.labels()[i] + "}");
-        }
-        return "[" + String.join(",", records) + "]";
     }
 
     private void post(URI base, String path, String json) throws Exception {
