@@ -16,9 +16,6 @@ public final class MonitoringMain {
     public static void run(Settings settings) throws InterruptedException {
         MonitoringConfig config = MonitoringConfig.from(settings);
         ServiceRuntime rt = ServiceRuntime.start(settings);
-        MonitoringService monitoring = rt.own(new MonitoringService(config, rt.kafka(), rt.registry()));
-        monitoring.onFailure(rt::exitWithFailure);
-        monitoring.start();
-        rt.awaitShutdown();
+        rt.serveUntilShutdown(new MonitoringService(config, rt.kafka(), rt.registry()));
     }
 }

@@ -3,6 +3,7 @@ package io.streamlearn.monitoring;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.service.Service;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.monitoring.accuracy.AccuracyTracker;
@@ -23,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the monitoring topology on Kafka Streams and owns its {@link KafkaStreams} instance. */
-public final class MonitoringService implements AutoCloseable {
+public final class MonitoringService implements Service {
     private static final Logger log = LoggerFactory.getLogger(MonitoringService.class);
 
     private final MonitoringConfig config;
@@ -63,7 +64,8 @@ public final class MonitoringService implements AutoCloseable {
         return p;
     }
 
-    /** Runs {@code action} once if the streams fail for good (state ERROR); set before {@link #start()}. */
+    /** The streams failing for good (state ERROR) is the service failing. */
+    @Override
     public void onFailure(Runnable action) {
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.ERROR) {
@@ -72,6 +74,7 @@ public final class MonitoringService implements AutoCloseable {
         });
     }
 
+    @Override
     public void start() {
         streams.setUncaughtExceptionHandler(e -> {
             log.error("monitoring stream thread failed; shutting the client down", e);

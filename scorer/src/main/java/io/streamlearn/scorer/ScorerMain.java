@@ -16,9 +16,6 @@ public final class ScorerMain {
     public static void run(Settings settings) throws InterruptedException {
         ScorerConfig config = ScorerConfig.from(settings);
         ServiceRuntime rt = ServiceRuntime.start(settings);
-        ScorerService scorer = rt.own(new ScorerService(config, rt.kafka(), rt.registry()));
-        scorer.onFailure(rt::exitWithFailure);
-        scorer.start();
-        rt.awaitShutdown();
+        rt.serveUntilShutdown(new ScorerService(config, rt.kafka(), rt.registry()));
     }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.TopicAdmin;
+import io.streamlearn.common.service.Service;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.scorer.admin.AdminServer;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ({@link ServingModels}) and, when configured, the operator's {@link AdminServer}. ONNX Runtime's environment is
  * process-wide and never closed; this service owns the sessions it loads and closes them after the streams.
  */
-public final class ScorerService implements AutoCloseable {
+public final class ScorerService implements Service {
     private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -53,7 +54,8 @@ public final class ScorerService implements AutoCloseable {
      * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
      * models topic is loaded (scoring then runs on the stream threads), and opens the admin endpoint if configured.
      */
-    /** Runs {@code action} once if the streams fail for good (state ERROR); set before {@link #start()}. */
+    /** The streams failing for good (state ERROR) is the service failing. */
+    @Override
     public void onFailure(Runnable action) {
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.ERROR) {
@@ -62,6 +64,7 @@ public final class ScorerService implements AutoCloseable {
         });
     }
 
+    @Override
     public void start() {
         TopicAdmin.ensureTopics(kafka, List.of(Topics.MODELS, Topics.EVENTS, Topics.SAMPLES, Topics.PREDICTIONS,
                 Topics.DEAD_LETTERS), TOPIC_TIMEOUT);

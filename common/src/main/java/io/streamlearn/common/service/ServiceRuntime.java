@@ -67,6 +67,14 @@ public final class ServiceRuntime implements AutoCloseable {
         exit.start();
     }
 
+    /** Starts {@code service}, exits the process if it fails, and serves until SIGTERM closes everything. */
+    public void serveUntilShutdown(Service service) throws InterruptedException {
+        own(service);
+        service.onFailure(this::exitWithFailure);
+        service.start();
+        awaitShutdown();
+    }
+
     public void closeOnShutdown() {
         lifecycle.closeOnShutdown();
     }
