@@ -3,38 +3,21 @@ package io.streamlearn.scorer.topology;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
-import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Prediction;
-import io.streamlearn.common.wire.ProtoSerde;
-import io.streamlearn.common.wire.Sample;
 import io.streamlearn.scorer.metrics.ScorerMetrics;
 
 /** The two topics the scorer classifies: live events, and labeled samples scored before the trainer learns them. */
 enum InputKind {
     EVENTS(Topics.EVENTS, Prediction.Source.EVENT, ScorerMetrics.EVENT) {
-        private final ProtoSerde<Event> serde = ProtoSerde.of(Event.parser());
-
         @Override
         Input decode(byte[] value) throws InvalidProtocolBufferException {
-            Event event = serde.decode(value);
-            float[] features = new float[event.getFeaturesCount()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = event.getFeatures(i);
-            }
-            return new Input(event.getId(), features, false, 0);
+            return InputDecoder.event(value);
         }
     },
     SAMPLES(Topics.SAMPLES, Prediction.Source.SAMPLE, ScorerMetrics.SAMPLE) {
-        private final ProtoSerde<Sample> serde = ProtoSerde.of(Sample.parser());
-
         @Override
         Input decode(byte[] value) throws InvalidProtocolBufferException {
-            Sample sample = serde.decode(value);
-            float[] features = new float[sample.getFeaturesCount()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = sample.getFeatures(i);
-            }
-            return new Input(sample.getId(), features, true, sample.getLabel());
+            return InputDecoder.sample(value);
         }
     };
 

@@ -36,13 +36,17 @@ import org.slf4j.LoggerFactory;
  * rebalance) without letting a processor flush first, so records batched in processor memory would be lost by a
  * crash after such a commit. The buffer is a changelogged store, written in the same transaction as the offsets,
  * keyed by offset (a task reads one partition). It is cached, so a record scored within one commit interval never
- * reaches RocksDB or the changelog: only its 8-byte tombstone does.
+ * reaches RocksDB or the changelog: only its 8-byte tombstone does. The processor also keeps the decoded rows of
+ * the buffer in memory, so a record is decoded once on the usual path; the store is read back only for records
+ * restored after a restart, or when more are held than {@link #MAX_DECODED_FACTOR} batches (no model loaded).
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, Outcome> {
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
     static final String SERVICE = "scorer";
     /** When records restored into the buffer were buffered is not known (and the clock is not set during init). */
     private static final long UNKNOWN = -1;
+    /** Decoded rows are held in memory for up to this many full batches; beyond, the store is the only copy. */
+    static final int MAX_DECODED_FACTOR = 4;
 
     static final String UNDECODABLE = "undecodable";
     static final String MISSING_ID = "missing_id";
@@ -61,6 +65,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     private long firstBufferedOffset;
     private long firstBufferedAtMs;
     private long nextHoldingLog = 1;
+    /** The buffered rows in offset order, decoded, while {@link #decodedComplete}; else empty. */
+    private final List<Row> decoded = new ArrayList<>();
+    private boolean decodedComplete = true;
 
     ScoringProcessor(InputKind kind, String bufferStoreName, ScorerConfig config, ServingModels serving,
                      ScorerMetrics metrics) {
@@ -86,6 +93,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
             }
         }
         if (buffered > 0) {
+            decodedComplete = false;
             log.info("task {}: {} record(s) of {} still buffered from before a restart, from offset {}",
                     context.taskId(), buffered, kind.topic, firstBufferedOffset);
         }
@@ -96,17 +104,31 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata where = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("a source record without metadata"));
-        if (!isValid(record, where)) {
+        Input input = validInput(record, where);
+        if (input == null) {
             return;
         }
         BufferedRecord in = new BufferedRecord(where.partition(), where.offset(), record.timestamp(), record.value());
         buffer.put(in.offset(), in.encode());
+        keepDecoded(new Row(in, input));
         if (buffered++ == 0) {
             firstBufferedOffset = in.offset();
             firstBufferedAtMs = context.currentSystemTimeMs();
         }
         if (buffered >= batching.maxSize()) {
             flush();
+        }
+    }
+
+    private void keepDecoded(Row row) {
+        if (!decodedComplete) {
+            return;
+        }
+        if (decoded.size() < MAX_DECODED_FACTOR * batching.maxSize()) {
+            decoded.add(row);
+        } else {
+            decoded.clear();
+            decodedComplete = false;
         }
     }
 
@@ -128,7 +150,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
              ModelSlot.Lease candidate = kind.labeled() ? serving.leaseCandidate().orElse(null) : null) {
             OnnxModel shadow = candidate == null || candidate.model().version() == champion.model().version()
                     ? null : candidate.model();
-            List<Long> scored = scoreBuffered(champion.model(), shadow);
+            List<Long> scored = decodedComplete ? scoreDecoded(champion.model(), shadow)
+                    : scoreBuffered(champion.model(), shadow);
             scored.forEach(buffer::delete);
             if (scored.size() > batching.maxSize()) {
                 log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), scored.size(),
@@ -140,9 +163,22 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         }
         buffered = 0;
         nextHoldingLog = 1;
+        decoded.clear();
+        decodedComplete = true;
     }
 
-    /** Returns the offsets scored. */
+    /** Returns the offsets scored: all of {@link #decoded}, without reading the store back. */
+    private List<Long> scoreDecoded(OnnxModel champion, OnnxModel candidate) {
+        List<Long> scored = new ArrayList<>(decoded.size());
+        for (int from = 0; from < decoded.size(); from += batching.maxSize()) {
+            List<Row> batch = decoded.subList(from, Math.min(decoded.size(), from + batching.maxSize()));
+            score(batch, champion, candidate);
+            batch.forEach(row -> scored.add(row.in().offset()));
+        }
+        return scored;
+    }
+
+    /** Returns the offsets scored, decoding them from the store (after a restart, or when too many were held). */
     private List<Long> scoreBuffered(OnnxModel champion, OnnxModel candidate) {
         List<Long> scored = new ArrayList<>();
         List<Row> batch = new ArrayList<>(batching.maxSize());
@@ -237,8 +273,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         metrics.scored(kind.metricLabel);
     }
 
-    /** Returns whether the record can be scored, after routing it to the dead-letter topic if not. */
-    private boolean isValid(Record<byte[], byte[]> record, RecordMetadata where) {
+    /** Returns the record's decoded fields if it can be scored, else null after routing it to the dead-letter topic. */
+    private Input validInput(Record<byte[], byte[]> record, RecordMetadata where) {
         Input input;
         try {
             input = kind.decode(record.value());
@@ -258,7 +294,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
                 return deadLetter(record, where, NON_FINITE_FEATURE, "feature " + i + " is " + input.features()[i]);
             }
         }
-        return true;
+        return input;
     }
 
     private Input decodeValidated(BufferedRecord in) {
@@ -280,15 +316,15 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         return best;
     }
 
-    /** Routes the record to the dead-letter topic; returns false, for {@link #isValid}. */
-    private boolean deadLetter(Record<byte[], byte[]> record, RecordMetadata where, String reason, String detail) {
+    /** Routes the record to the dead-letter topic; returns null, for {@link #validInput}. */
+    private Input deadLetter(Record<byte[], byte[]> record, RecordMetadata where, String reason, String detail) {
         log.debug("dead-lettering {}-{}@{}: {}: {}", kind.topic, where.partition(), where.offset(), reason, detail);
         metrics.deadLetter(reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         context.forward(new Record<>(key, Outcome.of(DeadLetters.of(SERVICE, kind.topic.name(), where.partition(),
                 where.offset(), reason + ": " + detail, record.key(), record.value(), record.timestamp())),
                 record.timestamp()));
-        return false;
+        return null;
     }
 
     /** A buffered record with its decoded fields. */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -233,6 +234,27 @@ class ScorerTopologyTest {
         assertThat(held.getPredictedClass()).isEqualTo(2);
         assertThat(held.getLabel()).isEqualTo(2);
         assertThat(predictions.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldScoreHeldRecordsFromTheStoreWhenMoreWaitThanAreKeptDecoded() {
+        int held = ScoringProcessor.MAX_DECODED_FACTOR + 2; // batches of 1: more than are kept decoded in memory
+        for (int i = 0; i < held; i++) {
+            events.pipeInput("e" + i, event("e" + i, 0, 0, 1, 0));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(predictions.isEmpty()).isTrue();
+
+        publish(TestModels.snapshot(1, INPUT, CLASSES));
+        events.pipeInput("late", event("late", 1, 0, 0, 0));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::getSourceOffset)
+                .containsExactlyElementsOf(LongStream.rangeClosed(0, held).boxed().toList());
+        assertThat(out).extracting(Prediction::getPredictedClass).containsOnly(2, 0);
+        assertThat(out.get(held).getId()).isEqualTo("late");
+        assertThat(out.get(held).getPredictedClass()).isZero();
     }
 
     @Test
