@@ -13,15 +13,11 @@ import io.streamlearn.ingest.kafka.IngestProducers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,8 +39,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the clock starts.
  */
 public final class IngestBench {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
     private IngestBench() {
     }
 
@@ -61,9 +55,9 @@ public final class IngestBench {
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                      IngestProducers.properties(kafka, "bench-raw-producer", config.produceTimeout()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/samples");
-            Batch viaHttp = i -> post(client, uri, bodies.get(i));
+            List<KeepAliveClient> connections = new CopyOnWriteArrayList<>();
+            ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(server.port(), connections));
+            Batch viaHttp = i -> post(connection.get(), bodies.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
             timed(pool, clients, bodies.size(), viaHttp); // warm-up of both paths
             timed(pool, clients, bodies.size(), viaProducer);
@@ -71,6 +65,11 @@ public final class IngestBench {
                 http[rep] = samples / timed(pool, clients, bodies.size(), viaHttp);
                 raw[rep] = samples / timed(pool, clients, bodies.size(), viaProducer);
             }
+            for (KeepAliveClient c : connections) {
+                c.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing an ingest client connection failed", e);
         } finally {
             pool.shutdownNow();
         }
@@ -111,13 +110,20 @@ public final class IngestBench {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static void post(HttpClient client, URI uri, byte[] body) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                        .header("Content-Type", "application/x-protobuf")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
+    private static KeepAliveClient connect(int port, List<KeepAliveClient> opened) {
+        try {
+            KeepAliveClient client = new KeepAliveClient("127.0.0.1", port);
+            opened.add(client);
+            return client;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to the ingest API on port " + port, e);
+        }
+    }
+
+    private static void post(KeepAliveClient client, byte[] body) throws IOException {
+        KeepAliveClient.Response response = client.post("/v1/samples", "application/x-protobuf", body);
+        if (response.status() != 202) {
+            throw new IllegalStateException("ingest answered " + response.status() + ": " + response.body());
         }
     }
 
