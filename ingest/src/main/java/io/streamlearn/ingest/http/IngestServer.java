@@ -311,12 +311,14 @@ public final class IngestServer implements AutoCloseable {
 
     /**
      * Reads what the handler left of the request body (answers given before reading it: 401, 403, 404, 415...),
-     * up to {@link #DRAIN_LIMIT}; a larger rest closes the connection after the answer. The JDK's HTTPS server
+     * up to {@link #DRAIN_LIMIT}; a larger rest closes the connection after the answer (a body read whole keeps it
+     * open, whatever its size). The JDK's HTTPS server
      * stalls the next request of a kept-alive connection whose last body was not read to the end (measured: one
      * connection in four hung until its idle timeout).
      */
-    private static Response finishReading(HttpExchange exchange, InputStream body, Response response) {
-        if (contentLength(exchange) <= DRAIN_LIMIT) {
+    private static Response finishReading(HttpExchange exchange, BodyLimitInputStream body, Response response) {
+        long declared = contentLength(exchange);
+        if (declared < 0 || declared - body.count() <= DRAIN_LIMIT) {
             try {
                 byte[] scratch = new byte[8192];
                 long left = DRAIN_LIMIT;

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -344,6 +345,38 @@ class IngestServerIT {
         assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(GOOD)).build(), HttpResponse.BodyHandlers.ofString()))
                 .as("the port is closed").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    @Order(10)
+    void shouldKeepTheConnectionOpenAfterABodyLargerThanTheDrainLimit() throws Exception {
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; ndjson.length() <= 100 * 1024; i++) {
+            ndjson.append("{\"id\": \"big-").append(i).append("\", \"features\": [0.25, 1, 0, -2], \"label\": 2}\n");
+        }
+        byte[] body = ndjson.toString().getBytes(StandardCharsets.UTF_8);
+        try (IngestServer large = IngestServer.start(new IngestConfig("127.0.0.1", 0, 4, 3, 1 << 20, 10_000,
+                Duration.ofSeconds(3), 2), kafka, new CollectorRegistry());
+             Socket socket = new Socket("127.0.0.1", large.port())) {
+            OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (int request = 0; request < 2; request++) {
+                out.write(("POST /v1/samples HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                List<String> head = new ArrayList<>();
+                for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                    head.add(line.toLowerCase(Locale.ROOT));
+                }
+                assertThat(head.get(0)).as("request %d", request).startsWith("http/1.1 202");
+                assertThat(head).as("request %d", request).doesNotContain("connection: close");
+                int length = head.stream().filter(h -> h.startsWith("content-length:"))
+                        .mapToInt(h -> Integer.parseInt(h.substring(15).trim())).findFirst().orElseThrow();
+                in.skip(length);
+            }
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
