@@ -42,14 +42,17 @@ public final class IngestBench {
     private IngestBench() {
     }
 
-    /** Samples/s of [HTTP API, raw producer], one value per repetition, alternating. */
-    public static Stats[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps) {
+    /**
+     * [HTTP API, raw producer], one value per repetition each, alternating: samples per wall-clock second and per
+     * CPU-second of this process (clients, server and broker alike).
+     */
+    public static Timing.Rates[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps) {
         List<Sample> data = Synthetic.samples(samples, "ingest-", 13);
         List<byte[]> bodies = bodies(data, batch);
         List<List<byte[]>> records = records(data, batch);
         IngestConfig config = IngestConfig.from(Settings.of(Map.of(IngestConfig.HTTP_PORT.name(), "0")));
-        double[] http = new double[reps];
-        double[] raw = new double[reps];
+        double[][] http = new double[2][reps];
+        double[][] raw = new double[2][reps];
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try (IngestServer server = IngestServer.start(config, kafka, new CollectorRegistry());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
@@ -62,8 +65,12 @@ public final class IngestBench {
             timed(pool, clients, bodies.size(), viaHttp); // warm-up of both paths
             timed(pool, clients, bodies.size(), viaProducer);
             for (int rep = 0; rep < reps; rep++) {
-                http[rep] = samples / timed(pool, clients, bodies.size(), viaHttp);
-                raw[rep] = samples / timed(pool, clients, bodies.size(), viaProducer);
+                double[] h = timed(pool, clients, bodies.size(), viaHttp);
+                double[] r = timed(pool, clients, bodies.size(), viaProducer);
+                for (int k = 0; k < 2; k++) {
+                    http[k][rep] = samples / h[k];
+                    raw[k][rep] = samples / r[k];
+                }
             }
             for (KeepAliveClient c : connections) {
                 c.close();
@@ -73,7 +80,8 @@ public final class IngestBench {
         } finally {
             pool.shutdownNow();
         }
-        return new Stats[] {Stats.of(http), Stats.of(raw)};
+        return new Timing.Rates[] {new Timing.Rates(Stats.of(http[0]), Stats.of(http[1])),
+                new Timing.Rates(Stats.of(raw[0]), Stats.of(raw[1]))};
     }
 
     /** One batch's round trip, by index. */
@@ -82,9 +90,13 @@ public final class IngestBench {
         void send(int index) throws Exception;
     }
 
-    /** Seconds for {@code clients} threads to send all batches, each taking the next unsent one. */
-    private static double timed(ExecutorService pool, int clients, int batches, Batch batch) {
+    /**
+     * [wall-clock seconds, process CPU seconds] for {@code clients} threads to send all batches, each taking the next
+     * unsent one.
+     */
+    private static double[] timed(ExecutorService pool, int clients, int batches, Batch batch) {
         AtomicInteger next = new AtomicInteger();
+        long cpuStart = Timing.processCpuNanos();
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -107,7 +119,7 @@ public final class IngestBench {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new double[] {(System.nanoTime() - start) / 1e9, (Timing.processCpuNanos() - cpuStart) / 1e9};
     }
 
     private static KeepAliveClient connect(int port, List<KeepAliveClient> opened) {

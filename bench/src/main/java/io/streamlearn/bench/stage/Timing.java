@@ -68,6 +68,11 @@ public final class Timing {
         return new double[] {items / ((now - start) / 1e9), items / (cpu / 1e9)};
     }
 
+    /** CPU time of this whole process so far. */
+    static long processCpuNanos() {
+        return OS.getProcessCpuTime();
+    }
+
     /** One unit of work; returns how many items it handled. */
     @FunctionalInterface
     public interface Step {
