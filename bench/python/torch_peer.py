@@ -2,8 +2,9 @@
 """PyTorch peer of the streamlearn benchmark: the same MLP (784 -> 100 ReLU -> 10 softmax, Adam, lr 0.001) on the
 same kind of synthetic data (random 784-dim inputs, 10 classes), one thread.
 
-  torch_peer.py train --batch 32 --reps 3 --seconds 3   prequential step: no-grad forward + argmax hits, then
-                                                        forward, cross-entropy, backward, Adam step
+  torch_peer.py train --batch 32 --reps 3 --seconds 3   prequential step: forward, argmax hits from its logits
+                                                        (the parameters before the update), cross-entropy,
+                                                        backward, Adam step
   torch_peer.py infer --batch 64 --reps 3 --seconds 2   no-grad forward + softmax
   torch_peer.py info                                    torch version, threads and the BLAS actually loaded
   torch_peer.py openblas --lib FILE...                  what the given OpenBLAS libraries report under this
@@ -67,10 +68,10 @@ def train(args):
 
     def step(i):
         xb, yb = x[i:i + args.batch], y[i:i + args.batch]
-        with torch.no_grad():  # test ...
-            hits[0] += int((model(xb).argmax(dim=1) == yb).sum())
-        optimizer.zero_grad(set_to_none=True)  # ... then train
-        loss = loss_fn(model(xb), yb)
+        optimizer.zero_grad(set_to_none=True)
+        logits = model(xb)
+        hits[0] += int((logits.detach().argmax(dim=1) == yb).sum())  # test with the training forward ...
+        loss = loss_fn(logits, yb)  # ... then train
         loss.backward()
         optimizer.step()
         loss.item()

@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One mini-batch of the trainer: the whole {@link OnlineLearner} step (add each sample, predict, fit), and
- * DL4J's {@code fit} alone on a ready matrix, to tell the learner's own cost from the library's.
+ * One mini-batch of the trainer: the whole {@link OnlineLearner} step (add each sample, then one training step whose
+ * forward pass also predicts: the in-place dense step), and DL4J's {@code fit} alone on a ready matrix, the path
+ * the learner takes for networks the dense step does not cover.
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")

@@ -14,8 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The trainer's learning step as the trainer runs it: {@link OnlineLearner#add} per sample (copying the
- * protobuf's features into the batch buffer), then {@link OnlineLearner#learn} (predict, count hits, fit with
- * Adam) on the default network, over a pool of synthetic samples.
+ * protobuf's features into the batch buffer), then {@link OnlineLearner#learn} (one training step with Adam whose
+ * forward pass also gives the predictions counted as hits: the dense step on the network's own parameters) on the
+ * default network, over a pool of synthetic samples.
  */
 public final class TrainingBench {
     private static final int POOL = 4096;

@@ -15,17 +15,24 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prequential (test-then-train) mini-batch learner: each buffered batch is first predicted with the current
  * model, counting hits, then learned with {@link LearnerOptions#updatesPerBatch()} gradient steps, each on the new
  * samples plus some replayed from a {@link ReplayBuffer}; the learning rate follows a linear decay, raised for a
- * while after a drift reset. Samples are copied (scaled) into preallocated float buffers; each step's INDArrays are
- * created once and closed right after (off-heap memory is otherwise freed only by the GC).
+ * while after a drift reset. Samples are copied (scaled) into preallocated float buffers.
+ * <p>Plain dense stacks (the trainer's networks, see {@link DenseStackSupport}) learn through a
+ * {@link DenseTrainingStep} on the network's own parameters and optimizer state, whose first forward pass also gives
+ * the predictions (same parameters, same classes as a separate prediction pass); any other network through
+ * {@code network.fit} after a separate prediction pass, with each step's INDArrays created and closed right after
+ * (off-heap memory is otherwise freed only by the GC). Decided once, at construction.
  * Confined to one thread (a {@code MultiLayerNetwork} is not thread-safe); the counters may be read from any thread.
  * {@link #writeState}/{@link #readState} save and restore everything that shapes what it learns next.
  */
-public final class OnlineLearner {
+public final class OnlineLearner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OnlineLearner.class);
     /** Samples behind {@link #windowAccuracy()}. */
     public static final int WINDOW = 1000;
     /** Samples between learning-rate changes of the schedule: each change rebuilds DL4J's updater blocks. */
@@ -41,8 +48,11 @@ public final class OnlineLearner {
     private final double initialRate;
     private final float[] features;
     private final float[] labels;
+    /** Class of each row of {@link #features}: the new samples, then the replayed ones of the current step. */
     private final int[] targets;
-    private final int[] replayedTargets;
+    private final int[] predicted;
+    private final DenseTrainingStep fastStep;
+    private boolean closed;
     private final long[] ids;
     private final boolean[] outcomes;
     private int lastBatch;
@@ -71,6 +81,11 @@ public final class OnlineLearner {
     }
 
     public OnlineLearner(MultiLayerNetwork network, LearnerOptions options) {
+        this(network, options, true);
+    }
+
+    /** With {@code denseStep} false, always {@code network.fit} (the reference the dense step is tested against). */
+    OnlineLearner(MultiLayerNetwork network, LearnerOptions options, boolean denseStep) {
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         OnnxExporter.checkSupported(conf); // the same plain dense stack that predict() evaluates
         this.network = network;
@@ -88,8 +103,8 @@ public final class OnlineLearner {
         int rows = options.batchSize() + (options.replayCapacity() > 0 ? options.replayPerBatch() : 0);
         this.features = new float[rows * inputSize];
         this.labels = new float[rows * classes];
-        this.targets = new int[options.batchSize()];
-        this.replayedTargets = new int[rows - options.batchSize()];
+        this.targets = new int[rows];
+        this.predicted = new int[options.batchSize()];
         this.ids = new long[options.batchSize()];
         this.outcomes = new boolean[options.batchSize()];
         this.replay = options.replayCapacity() > 0 ? new ReplayBuffer(options.replayCapacity(), inputSize) : null;
@@ -97,6 +112,13 @@ public final class OnlineLearner {
         this.learningRate = initialRate;
         this.appliedRate = initialRate;
         this.appliedOutputRate = initialRate;
+        String unsupported = denseStep ? DenseStackSupport.unsupportedReason(network) : "the dense step turned off";
+        this.fastStep = unsupported == null ? new DenseTrainingStep(network, rows) : null;
+        if (fastStep != null) {
+            log.info("learning step: in-place dense step on the network's parameters (up to {} rows)", rows);
+        } else {
+            log.info("learning step: MultiLayerNetwork.fit ({})", unsupported);
+        }
     }
 
     /** Buffers one sample for the next batch; the caller has checked its feature count and label. */
@@ -135,20 +157,33 @@ public final class OnlineLearner {
 
     /** Predicts, then learns the buffered samples (a partial batch too); does nothing when none are buffered. */
     public void learn() {
+        if (closed) {
+            throw new IllegalStateException("the learner is closed");
+        }
         if (buffered == 0) {
             return;
         }
         int n = buffered;
         try {
             int hits;
-            try (INDArray x = matrix(features, n, inputSize)) {
-                hits = countHits(x, n);
+            double loss;
+            if (fastStep != null) {
+                applyLearningRate();
+                loss = Double.NaN;
+                for (int update = 0; update < options.updatesPerBatch(); update++) {
+                    loss = fastStep.step(features, targets, drawReplay(n), update == 0 ? predicted : null, n);
+                }
+                hits = countHits(predicted, n);
+            } else {
+                try (INDArray x = matrix(features, n, inputSize)) {
+                    hits = countHits(predict(x), n);
+                }
+                applyLearningRate();
+                for (int update = 0; update < options.updatesPerBatch(); update++) {
+                    fit(n);
+                }
+                loss = network.score();
             }
-            applyLearningRate();
-            for (int update = 0; update < options.updatesPerBatch(); update++) {
-                fit(n);
-            }
-            double loss = network.score();
             remember(n);
             record(n, hits, loss);
         } finally {
@@ -159,19 +194,29 @@ public final class OnlineLearner {
         }
     }
 
-    /** One gradient step on the n new samples and, once there is a replay buffer to draw from, replayed ones. */
-    private void fit(int n) {
+    /**
+     * Copies replayed samples (once there is a replay buffer to draw from) after the n new ones into the feature
+     * buffer, their classes into {@link #targets}; returns the rows of the step.
+     */
+    private int drawReplay(int n) {
         int replayed = replay == null ? 0 : Math.min(options.replayPerBatch(), replay.size());
         for (int r = 0; r < replayed; r++) {
-            int row = n + r;
-            replayedTargets[r] = replay.draw(random, features, row * inputSize);
-            labels[row * classes + replayedTargets[r]] = 1f;
+            targets[n + r] = replay.draw(random, features, (n + r) * inputSize);
         }
-        try (INDArray x = matrix(features, n + replayed, inputSize); INDArray y = matrix(labels, n + replayed, classes)) {
+        return n + replayed;
+    }
+
+    /** One {@code network.fit} on the n new samples and the replayed ones. */
+    private void fit(int n) {
+        int rows = drawReplay(n);
+        for (int row = n; row < rows; row++) {
+            labels[row * classes + targets[row]] = 1f;
+        }
+        try (INDArray x = matrix(features, rows, inputSize); INDArray y = matrix(labels, rows, classes)) {
             network.fit(x, y);
         } finally {
-            for (int r = 0; r < replayed; r++) {
-                labels[(n + r) * classes + replayedTargets[r]] = 0f;
+            for (int row = n; row < rows; row++) {
+                labels[row * classes + targets[row]] = 0f;
             }
         }
     }
@@ -193,8 +238,7 @@ public final class OnlineLearner {
         return matrix;
     }
 
-    private int countHits(INDArray x, int n) {
-        int[] predicted = predict(x);
+    private int countHits(int[] predicted, int n) {
         int hits = 0;
         for (int row = 0; row < n; row++) {
             boolean hit = predicted[row] == targets[row];
@@ -481,5 +525,19 @@ public final class OnlineLearner {
     /** {@link SampleDigest} of every sample learned so far. */
     public long digest() {
         return digest;
+    }
+
+    /** Whether {@link #learn} takes the in-place dense step rather than {@code network.fit}. */
+    boolean usesDenseStep() {
+        return fastStep != null;
+    }
+
+    /** Frees the dense step's off-heap buffers; the learner cannot learn afterwards (its counters stay readable). */
+    @Override
+    public void close() {
+        if (!closed && fastStep != null) {
+            fastStep.close();
+        }
+        closed = true;
     }
 }

@@ -170,6 +170,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
                             + "{} dead letters, prequential accuracy {} (window {})", config.modelName(),
                     learner.samplesLearned(), learner.batches(), snapshotsPublished, lastSnapshotVersion, deadLetters,
                     fmt(learner.prequentialAccuracy()), fmt(learner.windowAccuracy()));
+            learner.close();
         }
     }
 
