@@ -111,11 +111,12 @@ final class Suite {
         }
         context.put("ND4J", TrainingBench.describeBlas() + "; BLAS library: "
                 + torch.describeOpenBlas(TrainingBench.mappedOpenBlas()));
-        notes.put("1", "OnlineLearner.add() per sample (copies the protobuf's features) then learn(): a no-grad "
-                + "prediction pass counting hits, then fit() (forward, backward, Adam), on the trainer's default "
-                + "network 784-100 ReLU-10 softmax. PyTorch does the same per batch: a torch.no_grad() forward with "
-                + "argmax hits, then forward, cross-entropy, backward, Adam step; one thread each; random 784-dim "
-                + "inputs and 10 classes, " + fmt(seconds) + " s per repetition after a warm-up.");
+        notes.put("1", "OnlineLearner.add() per sample (copies the protobuf's features) then learn(): one training "
+                + "step (forward, cross-entropy, backward, Adam: the learner's in-place dense step on the DL4J "
+                + "network's own parameters and optimizer state) whose forward pass also gives the predictions counted "
+                + "as hits, on the trainer's default network 784-100 ReLU-10 softmax. PyTorch does the same per batch: "
+                + "forward, argmax hits from those logits, cross-entropy, backward, Adam step; one thread each; random "
+                + "784-dim inputs and 10 classes, " + fmt(seconds) + " s per repetition after a warm-up.");
     }
 
     private void inference() {
