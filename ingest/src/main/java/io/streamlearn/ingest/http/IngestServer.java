@@ -55,6 +55,9 @@ public final class IngestServer implements AutoCloseable {
     private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
     /** Most of an unread request body read before answering; more closes the connection instead. */
     private static final long DRAIN_LIMIT = 64 * 1024;
+    /** Largest body read into a request thread's reused buffer: each of the threads keeps at most this much. */
+    private static final int REUSED_BODY_BYTES = 4 * 1024 * 1024;
+    private static final ThreadLocal<byte[]> BODY_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
 
     static {
         // The JDK server writes an answer's headers and body separately and leaves Nagle's algorithm on unless
@@ -266,14 +269,14 @@ public final class IngestServer implements AutoCloseable {
             return Response.error(413, "request body of " + declared + " bytes is larger than the limit of "
                     + config.maxBodyBytes() + " bytes");
         }
-        byte[] bytes;
+        Body bytes;
         try {
             bytes = readBody(body, declared);
         } catch (BodyTooLargeException e) {
             metrics.rejected(target.name(), RejectReason.BODY_TOO_LARGE.label(), 1);
             return Response.error(413, e.getMessage());
         }
-        return target.handle(format, bytes);
+        return target.handle(format, bytes.bytes(), bytes.length());
     }
 
     /** Null when the request may go on, else the 401 or 403 answer. */
@@ -296,17 +299,37 @@ public final class IngestServer implements AutoCloseable {
         };
     }
 
-    private static byte[] readBody(InputStream body, long declared) throws IOException {
+    /**
+     * The body, read straight into one array (readNBytes(int) would gather 8 KiB chunks and copy them again). Bodies
+     * up to {@link #REUSED_BODY_BYTES} go into the request thread's own buffer, reused by its next request: a batch
+     * of a few hundred samples would otherwise be a humongous G1 allocation each time. The parser copies what it
+     * keeps, so nothing refers to the buffer once the request is answered.
+     */
+    private static Body readBody(InputStream body, long declared) throws IOException {
         if (declared < 0) {
-            return body.readAllBytes();
+            byte[] bytes = body.readAllBytes();
+            return new Body(bytes, bytes.length);
         }
-        // Straight into one array: readNBytes(int) would gather 8 KiB chunks and copy them again.
-        byte[] bytes = new byte[(int) declared];
-        int read = body.readNBytes(bytes, 0, bytes.length);
-        if (read < declared) {
+        int length = (int) declared;
+        byte[] bytes = length <= REUSED_BODY_BYTES ? threadBuffer(length) : new byte[length];
+        int read = body.readNBytes(bytes, 0, length);
+        if (read < length) {
             throw new EOFException("the body ended after " + read + " of " + declared + " bytes");
         }
-        return bytes;
+        return new Body(bytes, length);
+    }
+
+    private static byte[] threadBuffer(int length) {
+        byte[] buffer = BODY_BUFFER.get();
+        if (buffer.length < length) {
+            buffer = new byte[Math.min(REUSED_BODY_BYTES, Math.max(length, 2 * buffer.length))];
+            BODY_BUFFER.set(buffer);
+        }
+        return buffer;
+    }
+
+    /** The first {@code length} bytes of {@code bytes}. */
+    private record Body(byte[] bytes, int length) {
     }
 
     /**

@@ -43,10 +43,11 @@ final class RecordEndpoint {
         return name;
     }
 
-    Response handle(BodyFormat format, byte[] body) {
+    /** Parses, produces and answers the first {@code length} bytes of {@code body}. */
+    Response handle(BodyFormat format, byte[] body, int length) {
         List<EncodedRecord> records;
         try {
-            records = parser.encoded(kind, format, body);
+            records = parser.encoded(kind, format, body, length);
         } catch (InvalidRequestException e) {
             e.rejectedRecords().forEach((reason, n) -> metrics.rejected(name, reason.label(), n));
             log.debug("rejected a {} request ({}): {}", name, e.status(), e.getMessage());

@@ -39,9 +39,9 @@ final class CsvRecords {
         }
     }
 
-    static <T> List<T> read(byte[] body, RecordState r, int maxRecords, Function<RecordState, T> build)
+    static <T> List<T> read(byte[] body, int length, RecordState r, int maxRecords, Function<RecordState, T> build)
             throws InvalidRequestException {
-        Rows rows = new Rows(decode(body));
+        Rows rows = new Rows(decode(body, length));
         List<String> row = rows.next();
         if (row == null) {
             throw InvalidRequestException.of(400, "empty body: expected CSV rows", RejectReason.NO_RECORDS, 0);
@@ -70,12 +70,12 @@ final class CsvRecords {
         return out;
     }
 
-    private static String decode(byte[] body) throws InvalidRequestException {
+    private static String decode(byte[] body, int length) throws InvalidRequestException {
         try {
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body, 0, length)).toString();
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw malformed("the body is not valid UTF-8", 0, 0, 1);

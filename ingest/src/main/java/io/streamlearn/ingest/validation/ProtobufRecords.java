@@ -31,36 +31,39 @@ final class ProtobufRecords {
     private static final int I32 = 5;
 
     private final byte[] body;
+    /** Where the body ends: the array may be a reused buffer longer than the request. */
+    private final int bodyLength;
     private final ByteBuffer floats;
     private final RecordState r;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private int pos;
 
-    private ProtobufRecords(byte[] body, RecordState r) {
+    private ProtobufRecords(byte[] body, int length, RecordState r) {
         this.body = body;
+        this.bodyLength = length;
         this.floats = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
         this.r = r;
     }
 
-    static <T> List<T> read(byte[] body, RecordState r, int maxRecords, Function<RecordState, T> build)
+    static <T> List<T> read(byte[] body, int length, RecordState r, int maxRecords, Function<RecordState, T> build)
             throws InvalidRequestException {
-        if (body.length == 0) {
+        if (length == 0) {
             throw InvalidRequestException.of(400, "empty body: expected length-delimited protobuf messages",
                     RejectReason.NO_RECORDS, 0);
         }
-        return new ProtobufRecords(body, r).readAll(maxRecords, build);
+        return new ProtobufRecords(body, length, r).readAll(maxRecords, build);
     }
 
     private <T> List<T> readAll(int maxRecords, Function<RecordState, T> build) throws InvalidRequestException {
         List<T> out = new ArrayList<>();
-        while (pos < body.length) {
+        while (pos < bodyLength) {
             r.checkCapacity(maxRecords);
             int start = pos;
             int size = varint32("a message size");
-            if (size < 0 || size > body.length - pos) {
+            if (size < 0 || size > bodyLength - pos) {
                 throw malformed("message " + r.records + " at byte " + start + " announces " + size
-                        + " bytes but the body has " + (body.length - pos) + " left");
+                        + " bytes but the body has " + (bodyLength - pos) + " left");
             }
             int from = pos;
             int end = from + size;
@@ -221,7 +224,7 @@ final class ProtobufRecords {
     private long varint(String what, boolean strict) throws InvalidRequestException {
         long value = 0;
         for (int i = 0; i < 10; i++) {
-            if (pos >= body.length) {
+            if (pos >= bodyLength) {
                 throw malformed("the body ends inside " + what + " (message " + r.records + ")");
             }
             byte b = body[pos++];

@@ -68,15 +68,15 @@ public final class RequestParser {
 
     /** Samples from a body already in memory, in any {@link BodyFormat}. */
     public List<Sample> samples(BodyFormat format, byte[] body) throws InvalidRequestException {
-        return parse(format, body, RecordKind.SAMPLE, this::sample);
+        return parse(format, body, body.length, RecordKind.SAMPLE, this::sample);
     }
 
     public List<Event> events(BodyFormat format, byte[] body) throws InvalidRequestException {
-        return parse(format, body, RecordKind.EVENT, this::event);
+        return parse(format, body, body.length, RecordKind.EVENT, this::event);
     }
 
     public List<Label> labels(BodyFormat format, byte[] body) throws InvalidRequestException {
-        return parse(format, body, RecordKind.LABEL, RequestParser::label);
+        return parse(format, body, body.length, RecordKind.LABEL, RequestParser::label);
     }
 
     /**
@@ -85,7 +85,13 @@ public final class RequestParser {
      */
     public List<EncodedRecord> encoded(RecordKind kind, BodyFormat format, byte[] body)
             throws InvalidRequestException {
-        return parse(format, body, kind, r -> {
+        return encoded(kind, format, body, body.length);
+    }
+
+    /** As {@link #encoded(RecordKind, BodyFormat, byte[])} for the first {@code length} bytes of {@code body}. */
+    public List<EncodedRecord> encoded(RecordKind kind, BodyFormat format, byte[] body, int length)
+            throws InvalidRequestException {
+        return parse(format, body, length, kind, r -> {
             if (r.wire != null) {
                 return new EncodedRecord(kind == RecordKind.LABEL ? r.eventId : r.id,
                         Arrays.copyOfRange(r.wire, r.wireFrom, r.wireTo));
@@ -122,13 +128,13 @@ public final class RequestParser {
         return new RecordState(kind, inputSize, classes, clockMs.getAsLong());
     }
 
-    private <T> List<T> parse(BodyFormat format, byte[] body, RecordKind kind, Function<RecordState, T> build)
-            throws InvalidRequestException {
+    private <T> List<T> parse(BodyFormat format, byte[] body, int length, RecordKind kind,
+                              Function<RecordState, T> build) throws InvalidRequestException {
         RecordState r = newState(kind);
         List<T> out = switch (format) {
-            case JSON, NDJSON -> parseJson(body, r, format == BodyFormat.NDJSON, build);
-            case CSV -> CsvRecords.read(body, r, maxRecords, build);
-            case PROTOBUF -> ProtobufRecords.read(body, r, maxRecords, build);
+            case JSON, NDJSON -> parseJson(body, length, r, format == BodyFormat.NDJSON, build);
+            case CSV -> CsvRecords.read(body, length, r, maxRecords, build);
+            case PROTOBUF -> ProtobufRecords.read(body, length, r, maxRecords, build);
         };
         r.throwIfInvalid();
         return out;
@@ -151,10 +157,10 @@ public final class RequestParser {
         return out;
     }
 
-    private <T> List<T> parseJson(byte[] body, RecordState r, boolean ndjson, Function<RecordState, T> build)
-            throws InvalidRequestException {
+    private <T> List<T> parseJson(byte[] body, int length, RecordState r, boolean ndjson,
+                                  Function<RecordState, T> build) throws InvalidRequestException {
         List<T> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = JSON.createParser(body, 0, length)) {
             readJson(p, r, ndjson, build, out);
         } catch (JsonProcessingException e) {
             throw malformed(e.getOriginalMessage(), e.getLocation(), r.records);

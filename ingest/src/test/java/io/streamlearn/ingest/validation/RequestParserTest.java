@@ -8,8 +8,10 @@ import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,31 @@ class RequestParserTest {
 
         assertThat(samples).containsExactly(Sample.newBuilder().setId("s1").addFeatures(0f).addFeatures(0.5f)
                 .addFeatures(1f).addFeatures(-2.25f).setLabel(2).setTimestampMs(1234).build());
+    }
+
+    @Test
+    void shouldReadOnlyTheGivenLengthOfAReusedBodyBufferInEveryFormat() throws Exception {
+        Sample sample = Sample.newBuilder().setId("s1").addFeatures(1f).addFeatures(2f).addFeatures(3f)
+                .addFeatures(4f).setLabel(1).setTimestampMs(9).build();
+        ByteArrayOutputStream delimited = new ByteArrayOutputStream();
+        sample.writeDelimitedTo(delimited);
+        Map<BodyFormat, byte[]> bodies = Map.of(
+                BodyFormat.PROTOBUF, delimited.toByteArray(),
+                BodyFormat.JSON, "{\"id\": \"s1\", \"features\": [1, 2, 3, 4], \"label\": 1, \"timestamp\": 9}"
+                        .getBytes(StandardCharsets.UTF_8),
+                BodyFormat.NDJSON, "{\"id\": \"s1\", \"features\": [1, 2, 3, 4], \"label\": 1, \"timestamp\": 9}\n"
+                        .getBytes(StandardCharsets.UTF_8),
+                BodyFormat.CSV, "id,f0,f1,f2,f3,label,timestamp\ns1,1,2,3,4,1,9\n".getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<BodyFormat, byte[]> body : bodies.entrySet()) {
+            byte[] buffer = Arrays.copyOf(body.getValue(), body.getValue().length + 64);
+            Arrays.fill(buffer, body.getValue().length, buffer.length, (byte) '!'); // a longer earlier body
+
+            List<EncodedRecord> records = parser.encoded(RecordKind.SAMPLE, body.getKey(), buffer,
+                    body.getValue().length);
+
+            assertThat(records).as(body.getKey().name()).singleElement()
+                    .satisfies(r -> assertThat(Sample.parseFrom(r.value())).isEqualTo(sample));
+        }
     }
 
     @Test
