@@ -237,21 +237,23 @@ final class Suite {
     }
 
     private void ingest(KafkaSettings kafka) {
-        int samples = options.count(60_000);
+        int samples = 20_000;
         int batch = 500;
         int clients = 4;
-        log.info("ingest: {} samples, batches of {}, {} clients", samples, batch, clients);
-        Timing.Rates[] r = IngestBench.run(kafka, samples, batch, clients, REPS);
+        double seconds = options.seconds(3);
+        log.info("ingest: {} samples in batches of {}, {} clients, {} s windows", samples, batch, clients, seconds);
+        Timing.Rates[] r = IngestBench.run(kafka, samples, batch, clients, REPS, seconds, options.seconds(3));
         rows.add(new Row("Ingest", "samples/s", r[0].wall(), "raw KafkaProducer", r[1].wall(),
                 Target.ratioAtLeast(0.8), "4"));
         rows.add(new Row("Ingest", "samples/CPU-s", r[0].cpu(), "raw KafkaProducer", r[1].cpu(), Target.NONE, "4"));
-        notes.put("4", samples + " labeled samples per repetition in length-delimited protobuf batches of " + batch
-                + " from " + clients + " concurrent clients: POST /v1/samples on IngestServer (parse, validate, "
-                + "produce, answer 202 after Kafka's acks), each client a minimal HTTP/1.1 keep-alive client on a plain "
-                + "socket (the JDK's HttpClient measured 3 µs of CPU per sample more, taken from the cores the server "
-                + "needs), beside a raw KafkaProducer with the ingest's producer "
-                + "settings sending the same pre-serialized records, each client waiting for its batch's acks. "
-                + "Alternating, after one warm-up pass each.");
+        notes.put("4", "Labeled samples (a pool of " + samples + ", cycled) in length-delimited protobuf batches of "
+                + batch + " from " + clients + " concurrent clients, each sending its next batch once the last one "
+                + "was acknowledged: POST /v1/samples on IngestServer (parse, validate, produce, answer 202 after "
+                + "Kafka's acks), each client a minimal HTTP/1.1 keep-alive client on a plain socket (the JDK's "
+                + "HttpClient measured 3 µs of CPU per sample more, taken from the cores the server needs), beside a "
+                + "raw KafkaProducer with the ingest's producer settings sending the same pre-serialized records. "
+                + "Windows of " + fmt(seconds) + " s, alternating, after a warm-up window of each. The CPU row divides by "
+                + "the CPU time of the whole process (clients, server, broker).");
     }
 
     private void memory() {

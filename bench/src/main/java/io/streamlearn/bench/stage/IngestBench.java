@@ -29,6 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingest throughput: the same labeled samples, in the same batches and with the same number of concurrent
@@ -39,14 +41,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the clock starts.
  */
 public final class IngestBench {
+    private static final Logger log = LoggerFactory.getLogger(IngestBench.class);
+
     private IngestBench() {
     }
 
     /**
-     * [HTTP API, raw producer], one value per repetition each, alternating: samples per wall-clock second and per
-     * CPU-second of this process (clients, server and broker alike).
+     * [HTTP API, raw producer], one value per repetition each, alternating windows of {@code seconds} after a
+     * {@code warmup}-second window of each: samples per wall-clock second and per CPU-second of this process
+     * (clients, server and broker alike). The clients cycle through {@code samples} labeled samples in batches.
      */
-    public static Timing.Rates[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps) {
+    public static Timing.Rates[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps,
+                                     double seconds, double warmup) {
         List<Sample> data = Synthetic.samples(samples, "ingest-", 13);
         List<byte[]> bodies = bodies(data, batch);
         List<List<byte[]>> records = records(data, batch);
@@ -54,31 +60,27 @@ public final class IngestBench {
         double[][] http = new double[2][reps];
         double[][] raw = new double[2][reps];
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<KeepAliveClient> connections = new CopyOnWriteArrayList<>();
         try (IngestServer server = IngestServer.start(config, kafka, new CollectorRegistry());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                      IngestProducers.properties(kafka, "bench-raw-producer", config.produceTimeout()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<KeepAliveClient> connections = new CopyOnWriteArrayList<>();
             ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(server.port(), connections));
             Batch viaHttp = i -> post(connection.get(), bodies.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
-            timed(pool, clients, bodies.size(), viaHttp); // warm-up of both paths
-            timed(pool, clients, bodies.size(), viaProducer);
+            window(pool, clients, bodies.size(), batch, viaHttp, warmup);
+            window(pool, clients, bodies.size(), batch, viaProducer, warmup);
             for (int rep = 0; rep < reps; rep++) {
-                double[] h = timed(pool, clients, bodies.size(), viaHttp);
-                double[] r = timed(pool, clients, bodies.size(), viaProducer);
+                double[] h = window(pool, clients, bodies.size(), batch, viaHttp, seconds);
+                double[] r = window(pool, clients, bodies.size(), batch, viaProducer, seconds);
                 for (int k = 0; k < 2; k++) {
-                    http[k][rep] = samples / h[k];
-                    raw[k][rep] = samples / r[k];
+                    http[k][rep] = h[k];
+                    raw[k][rep] = r[k];
                 }
             }
-            for (KeepAliveClient c : connections) {
-                c.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing an ingest client connection failed", e);
         } finally {
             pool.shutdownNow();
+            connections.forEach(IngestBench::closeQuietly);
         }
         return new Timing.Rates[] {new Timing.Rates(Stats.of(http[0]), Stats.of(http[1])),
                 new Timing.Rates(Stats.of(raw[0]), Stats.of(raw[1]))};
@@ -91,18 +93,20 @@ public final class IngestBench {
     }
 
     /**
-     * [wall-clock seconds, process CPU seconds] for {@code clients} threads to send all batches, each taking the next
-     * unsent one.
+     * [samples per wall-clock second, samples per process CPU-second] while {@code clients} threads send batches
+     * for {@code seconds}, each taking the next one (cycling through all {@code batches}) until the time is up.
      */
-    private static double[] timed(ExecutorService pool, int clients, int batches, Batch batch) {
+    private static double[] window(ExecutorService pool, int clients, int batches, int batchSize, Batch batch,
+                                   double seconds) {
         AtomicInteger next = new AtomicInteger();
         long cpuStart = Timing.processCpuNanos();
         long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             workers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < batches; i = next.getAndIncrement()) {
-                    batch.send(i);
+                while (System.nanoTime() < end) {
+                    batch.send(Math.floorMod(next.getAndIncrement(), batches));
                 }
                 return null;
             }));
@@ -119,7 +123,18 @@ public final class IngestBench {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        return new double[] {(System.nanoTime() - start) / 1e9, (Timing.processCpuNanos() - cpuStart) / 1e9};
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = Math.max(1, Timing.processCpuNanos() - cpuStart) / 1e9;
+        double sent = (double) next.get() * batchSize; // every claimed batch was sent: the claim precedes the send
+        return new double[] {sent / wall, sent / cpu};
+    }
+
+    private static void closeQuietly(KeepAliveClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.warn("closing an ingest client connection failed: {}", e.getMessage());
+        }
     }
 
     private static KeepAliveClient connect(int port, List<KeepAliveClient> opened) {
