@@ -90,28 +90,29 @@ public final class LearningQualityCommand implements Callable<Integer> {
                 config.drift(), drift.equals(PERMUTE)
                         ? String.format(" (labels permuted from %d, alert at %d)", driftAt, alertAt) : "");
 
-        OnlineLearner learner = new OnlineLearner(config.network().build(), config.learning());
-        boolean[] hits = new boolean[n];
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            if (i == alertAt) {
-                react(learner, config.drift(), out);
+        try (OnlineLearner learner = new OnlineLearner(config.network().build(), config.learning())) {
+            boolean[] hits = new boolean[n];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (i == alertAt) {
+                    react(learner, config.drift(), out);
+                }
+                learner.add(sample(train, i));
+                if (learner.isFull()) {
+                    learn(learner, hits);
+                }
             }
-            learner.add(sample(train, i));
-            if (learner.isFull()) {
-                learn(learner, hits);
-            }
-        }
-        learn(learner, hits);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+            learn(learner, hits);
+            double seconds = (System.nanoTime() - t0) / 1e9;
 
-        report(out, hits, learner, seconds);
-        if (drift.equals(PERMUTE) && driftAt < n) {
-            reportDrift(out, hits);
+            report(out, hits, learner, seconds);
+            if (drift.equals(PERMUTE) && driftAt < n) {
+                reportDrift(out, hits);
+            }
+            double accuracy = FinalEvaluation.accuracy(snapshot(config, learner), drift.equals(PERMUTE)
+                    && driftAt < n ? permuted(test) : test);
+            out.printf("final snapshot on the %d test images (ONNX Runtime): accuracy %.4f%n", test.size(), accuracy);
         }
-        double accuracy = FinalEvaluation.accuracy(snapshot(config, learner), drift.equals(PERMUTE)
-                && driftAt < n ? permuted(test) : test);
-        out.printf("final snapshot on the %d test images (ONNX Runtime): accuracy %.4f%n", test.size(), accuracy);
         return 0;
     }
 

@@ -60,6 +60,7 @@ public class TrainingStepBenchmark {
 
     @TearDown
     public void tearDown() {
+        learner.close();
         x.close();
         y.close();
     }

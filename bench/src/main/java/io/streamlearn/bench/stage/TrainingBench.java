@@ -27,16 +27,17 @@ public final class TrainingBench {
     /** Samples per second and per CPU-second, per repetition, at mini-batch {@code batch}. */
     public static Timing.Rates run(int batch, int reps, double seconds, double warmup) {
         List<Sample> pool = Synthetic.samples(POOL, "train-", 7);
-        OnlineLearner learner = new OnlineLearner(Snapshots.network(batch), batch);
         int[] next = {0};
-        return Timing.rates(() -> {
-            for (int i = 0; i < batch; i++) {
-                learner.add(pool.get(next[0]));
-                next[0] = (next[0] + 1) % POOL;
-            }
-            learner.learn();
-            return batch;
-        }, reps, seconds, warmup);
+        try (OnlineLearner learner = new OnlineLearner(Snapshots.network(batch), batch)) {
+            return Timing.rates(() -> {
+                for (int i = 0; i < batch; i++) {
+                    learner.add(pool.get(next[0]));
+                    next[0] = (next[0] + 1) % POOL;
+                }
+                learner.learn();
+                return batch;
+            }, reps, seconds, warmup);
+        }
     }
 
     /** ND4J's BLAS as this process uses it: vendor and threads (BLAS and ND4J's own OpenMP). */
