@@ -37,8 +37,9 @@ public record ScorerConfig(String modelName, int inputSize, String applicationId
             "Kafka Streams threads of this instance (each scores its own partitions)");
     public static final ConfigKey<Integer> BATCH_MAX_SIZE = ConfigKey.integer(PREFIX + "batch.max.size", 64, 1, 4096,
             "most records scored in one ONNX Runtime call; a full batch is scored at once");
-    public static final ConfigKey<Integer> BATCH_MAX_WAIT_MS = ConfigKey.integer(PREFIX + "batch.max.wait.ms", 5, 1,
-            1000, "longest a record waits for others to share its inference call (also the streams' poll.ms)");
+    public static final ConfigKey<Integer> BATCH_MAX_WAIT_MS = ConfigKey.integer(PREFIX + "batch.max.wait.ms", 2, 1,
+            1000, "longest a record waits for others to share its inference call (also the streams' poll.ms); "
+                    + "added to every prediction's latency when events arrive slower than batch.max.size per wait");
     public static final ConfigKey<Boolean> PROMOTION_ENABLED = ConfigKey.bool(PREFIX + "promotion.enabled", true,
             "whether a new snapshot must match the serving model's accuracy on labeled samples, scored in shadow, "
                     + "before it serves; false serves every valid snapshot at once");

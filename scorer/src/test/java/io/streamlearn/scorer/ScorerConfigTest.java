@@ -27,7 +27,7 @@ class ScorerConfigTest {
                 .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "streamlearn-scorer-state"));
         assertThat(config.commitIntervalMs()).isEqualTo(100);
         assertThat(config.threads()).isEqualTo(1);
-        assertThat(config.batching()).isEqualTo(new ScorerConfig.Batching(64, 5));
+        assertThat(config.batching()).isEqualTo(new ScorerConfig.Batching(64, 2));
         assertThat(config.promotion()).isEqualTo(new ScorerConfig.Promotion(true, 500, 0.01, 0, 5));
         assertThat(config.admin()).isEqualTo(new ScorerConfig.Admin("127.0.0.1", 0));
         assertThat(config).isEqualTo(new ScorerConfig("default", 784, "streamlearn-scorer", "exactly_once_v2",
@@ -97,10 +97,26 @@ class ScorerConfigTest {
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/data/scorer").toString())
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
-                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 5L)
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 2L)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class)
                 .containsEntry("security.protocol", "SSL");
         new StreamsConfig(p);
+    }
+
+    @Test
+    void shouldNotLingerOnPredictionsUnlessTheOperatorSetsALinger() {
+        ScorerConfig config = new ScorerConfig("m", 4, "scorer-x", "at_least_once", Path.of("/data/scorer"), 100, 1);
+        KafkaSettings none = new KafkaSettings("broker:9093", 3, (short) 1, Map.of());
+        KafkaSettings allClients = new KafkaSettings("broker:9093", 3, (short) 1, Map.of("linger.ms", "20"));
+        KafkaSettings streamsProducer = new KafkaSettings("broker:9093", 3, (short) 1,
+                Map.of("producer.linger.ms", "7"));
+
+        assertThat(ScorerTopology.streamsProperties(config, none)).containsEntry("producer.linger.ms", 0);
+        assertThat(ScorerTopology.streamsProperties(config, allClients)).containsEntry("linger.ms", "20")
+                .doesNotContainKey("producer.linger.ms");
+        assertThat(ScorerTopology.streamsProperties(config, streamsProducer)).containsEntry("producer.linger.ms", "7");
+        assertThat(new StreamsConfig(ScorerTopology.streamsProperties(config, none)).getProducerConfigs("c"))
+                .containsEntry("linger.ms", 0);
     }
 }

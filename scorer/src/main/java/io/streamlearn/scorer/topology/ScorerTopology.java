@@ -30,6 +30,9 @@ public final class ScorerTopology {
     /** Global store of the latest accepted snapshot, keyed by model name. */
     public static final String MODEL_STORE = "scorer-models";
 
+    /** The streams producer's linger, as Kafka Streams reads it (and as an operator may pass it through). */
+    static final String PRODUCER_LINGER_MS = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+
     private ScorerTopology() {
     }
 
@@ -94,10 +97,14 @@ public final class ScorerTopology {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         // An idle stream thread blocks in poll for poll.ms before its punctuators run: bound it by the batch wait.
         p.put(StreamsConfig.POLL_MS_CONFIG, (long) config.batching().maxWaitMs());
-        // Kafka Streams lingers 100 ms per producer batch by default; predictions leave in micro-batches already,
-        // so wait no longer than a micro-batch does (benchmark: p50 16.8 -> 9.6 ms), unless the operator chose.
-        if (!kafka.clientProperties().containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
-            p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.batching().maxWaitMs());
+        // Kafka Streams lingers 100 ms per producer batch by default. Predictions leave in micro-batches already
+        // (a scored batch is appended to the producer at once), and ~150-byte predictions never fill a producer
+        // batch, so any linger is added whole to every prediction: linger 5 ms cost the at-least-once p50 about
+        // 4 ms in the latency benchmark. Under exactly-once the commit flushes the producer anyway. An operator's
+        // linger.ms (for every client, or producer.linger.ms for this one) wins.
+        if (!kafka.clientProperties().containsKey(ProducerConfig.LINGER_MS_CONFIG)
+                && !kafka.clientProperties().containsKey(PRODUCER_LINGER_MS)) {
+            p.put(PRODUCER_LINGER_MS, 0);
         }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
