@@ -164,7 +164,7 @@ final class Suite {
     }
 
     private void scoring(KafkaSettings kafka, Path state) {
-        int backlog = options.count(60_000);
+        int backlog = options.count(150_000); // about 4 s per run at the scorer's rate: a shorter run is mostly noise
         double produced = ScoringBench.produceBacklog(kafka, backlog);
         log.info("scoring: {} events of backlog produced in {} s", backlog, fmt(produced));
         Stats[] r = ScoringBench.run(kafka, state, EOS, REPS);
