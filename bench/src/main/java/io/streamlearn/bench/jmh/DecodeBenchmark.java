@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding one 784-feature record from its Kafka bytes, as the trainer (Sample) and the scorer (Event, then its
- * features copied into a float[] the way the scorer's input decoding does) do for every record.
+ * Decoding one 784-feature record from its Kafka bytes with protobuf's generated parsers, as the trainer does for
+ * every Sample, and an Event with its features copied into a float[], as the scorer did before it read its fields
+ * straight from the wire (its {@code InputDecoder} copies packed features in bulk; the scoring row measures it).
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")
