@@ -9,4 +9,8 @@ public interface Service extends AutoCloseable {
     void onFailure(Runnable action);
 
     void start();
+
+    /** Stops the service and releases what it owns; a service's close throws no checked exception. */
+    @Override
+    void close();
 }
