@@ -83,6 +83,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
         this.buffer = context.getStateStore(bufferStoreName);
+        // Kafka Streams initializes the same instance again when it resumes or revives the task: start afresh.
+        buffered = 0;
+        decoded.clear();
+        decodedComplete = true;
+        nextHoldingLog = 1;
         try (KeyValueIterator<Long, byte[]> all = buffer.all()) {
             while (all.hasNext()) {
                 long offset = all.next().key;
