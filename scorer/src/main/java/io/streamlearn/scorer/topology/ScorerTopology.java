@@ -37,7 +37,8 @@ public final class ScorerTopology {
     }
 
     /**
-     * Compaction settings of the batch buffers' changelogs: every scored record leaves a tombstone there, so
+     * Compaction settings of the batch buffers' changelogs: every record written there (those waiting at a
+     * commit) later leaves a tombstone, so
      * segments roll and tombstones expire after minutes rather than Kafka's defaults (a week, a day), which would
      * make a restore read a day of tombstones. Ten minutes is far longer than any restore reading them.
      */
@@ -65,8 +66,9 @@ public final class ScorerTopology {
         String name = kind.topic.name();
         // Persistent: records arriving before the first model can be many (a replay), so they wait on disk.
         String bufferStore = bufferStoreName(kind);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore),
-                Serdes.Long(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(BUFFER_CHANGELOG));
+        builder.addStateStore(CommitAwareStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(bufferStore), Serdes.Long(), Serdes.ByteArray()))
+                .withLoggingEnabled(BUFFER_CHANGELOG));
         builder.stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ScoringProcessor(kind, bufferStore, config, serving, metrics),
                         Named.as("score-" + name), bufferStore)

@@ -12,8 +12,10 @@ import io.streamlearn.scorer.topology.InputKind.Input;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -33,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * otherwise; while no model is loaded the buffer simply grows, and no prediction is ever emitted without a version.
  *
  * <p>Why the buffer is a store: under exactly-once Kafka Streams commits input offsets on its own schedule (and on
- * rebalance) without letting a processor flush first, so records batched in processor memory would be lost by a
- * crash after such a commit. The buffer is a changelogged store, written in the same transaction as the offsets,
- * keyed by offset (a task reads one partition). It is cached, so a record scored within one commit interval never
- * reaches RocksDB or the changelog: only its 8-byte tombstone does. The processor also keeps the decoded rows of
- * the buffer in memory, so a record is decoded once on the usual path; the store is read back only for records
- * restored after a restart, or when more are held than {@link #MAX_DECODED_FACTOR} batches (no model loaded).
+ * rebalance) without asking the processor, so records batched only in memory would be lost by a crash after such a
+ * commit. The buffer is a changelogged store ({@link CommitAwareStore}), written in the same transaction as the
+ * offsets, keyed by offset (a task reads one partition). Waiting records are kept decoded in memory and written to
+ * the store only when Kafka Streams is about to commit, if they are still waiting then; the few written are
+ * deleted once scored. Only when more than {@link #MAX_DECODED_FACTOR} batches wait (no model loaded yet), or after
+ * a restart restored some, does every waiting record go to the store at once and get read back from it.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, Outcome> {
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
@@ -61,6 +63,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     private final ScorerMetrics metrics;
     private ProcessorContext<String, Outcome> context;
     private KeyValueStore<Long, byte[]> buffer;
+    /** Offsets of {@link #decoded} rows that a commit wrote to the store, to delete once they are scored. */
+    private final Set<Long> persisted = new HashSet<>();
     private long buffered;
     private long firstBufferedOffset;
     private long firstBufferedAtMs;
@@ -82,10 +86,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
-        this.buffer = context.getStateStore(bufferStoreName);
+        CommitAwareStore store = context.getStateStore(bufferStoreName);
+        store.beforeCommit(this::persistWaiting);
+        this.buffer = store.records();
         // Kafka Streams initializes the same instance again when it resumes or revives the task: start afresh.
         buffered = 0;
         decoded.clear();
+        persisted.clear();
         decodedComplete = true;
         nextHoldingLog = 1;
         try (KeyValueIterator<Long, byte[]> all = buffer.all()) {
@@ -114,7 +121,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
             return;
         }
         BufferedRecord in = new BufferedRecord(where.partition(), where.offset(), record.timestamp(), record.value());
-        buffer.put(in.offset(), in.encode());
         keepDecoded(new Row(in, input));
         if (buffered++ == 0) {
             firstBufferedOffset = in.offset();
@@ -126,14 +132,25 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     }
 
     private void keepDecoded(Row row) {
-        if (!decodedComplete) {
+        if (decodedComplete && decoded.size() < MAX_DECODED_FACTOR * batching.maxSize()) {
+            decoded.add(row);
             return;
         }
-        if (decoded.size() < MAX_DECODED_FACTOR * batching.maxSize()) {
-            decoded.add(row);
-        } else {
+        if (decodedComplete) { // too many wait: from now on the store holds them all
+            persistWaiting();
             decoded.clear();
+            persisted.clear();
             decodedComplete = false;
+        }
+        buffer.put(row.in().offset(), row.in().encode());
+    }
+
+    /** Writes the waiting rows that are not in the store yet: Kafka Streams is about to commit their offsets. */
+    private void persistWaiting() {
+        for (Row row : decoded) {
+            if (persisted.add(row.in().offset())) {
+                buffer.put(row.in().offset(), row.in().encode());
+            }
         }
     }
 
@@ -155,11 +172,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
              ModelSlot.Lease candidate = kind.labeled() ? serving.leaseCandidate().orElse(null) : null) {
             OnnxModel shadow = candidate == null || candidate.model().version() == champion.model().version()
                     ? null : candidate.model();
-            List<Long> scored = decodedComplete ? scoreDecoded(champion.model(), shadow)
-                    : scoreBuffered(champion.model(), shadow);
-            scored.forEach(buffer::delete);
-            if (scored.size() > batching.maxSize()) {
-                log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), scored.size(),
+            if (decodedComplete) {
+                scoreDecoded(champion.model(), shadow);
+            } else {
+                scoreBuffered(champion.model(), shadow).forEach(buffer::delete);
+            }
+            if (buffered > batching.maxSize()) {
+                log.info("task {}: scored {} held record(s) of {} with {}", context.taskId(), buffered,
                         kind.topic, champion.model());
             }
         }
@@ -172,15 +191,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         decodedComplete = true;
     }
 
-    /** Returns the offsets scored: all of {@link #decoded}, without reading the store back. */
-    private List<Long> scoreDecoded(OnnxModel champion, OnnxModel candidate) {
-        List<Long> scored = new ArrayList<>(decoded.size());
+    /** Scores all of {@link #decoded}, then deletes from the store those a commit had written there. */
+    private void scoreDecoded(OnnxModel champion, OnnxModel candidate) {
         for (int from = 0; from < decoded.size(); from += batching.maxSize()) {
-            List<Row> batch = decoded.subList(from, Math.min(decoded.size(), from + batching.maxSize()));
-            score(batch, champion, candidate);
-            batch.forEach(row -> scored.add(row.in().offset()));
+            score(decoded.subList(from, Math.min(decoded.size(), from + batching.maxSize())), champion, candidate);
         }
-        return scored;
+        persisted.forEach(buffer::delete);
+        persisted.clear();
     }
 
     /** Returns the offsets scored, decoding them from the store (after a restart, or when too many were held). */
