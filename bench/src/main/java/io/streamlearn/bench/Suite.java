@@ -179,6 +179,9 @@ final class Suite {
                 + "commit (start-up excluded). Both run in the benchmark JVM beside the broker.");
     }
 
+    /** A rate both applications sustain on this machine, whatever the scoring row measured. */
+    private static final double FIXED_LATENCY_RATE = 10_000;
+
     private void latency(KafkaSettings kafka, Path state) {
         double rate = Double.isNaN(scorerMaxRate) ? DEFAULT_LATENCY_RATE : Math.floor(scorerMaxRate / 2);
         LatencyBench.Plan plan = new LatencyBench.Plan(rate, options.seconds(4), REPS, options.seconds(6));
@@ -187,6 +190,9 @@ final class Suite {
         latencyRows(kafka, state, ALO, plan, "", Target.oursAtMost(20, "ms"));
         latencyRows(kafka, state, EOS, plan, "", Target.NONE);
         latencyRows(lowLinger, state, ALO, plan, ", linger " + TUNED_LINGER_MS + " ms", Target.NONE);
+        LatencyBench.Plan fixed = new LatencyBench.Plan(FIXED_LATENCY_RATE, plan.warmupSeconds(), REPS,
+                plan.segmentSeconds());
+        latencyRows(kafka, state, ALO, fixed, ", " + fmt(FIXED_LATENCY_RATE) + "/s", Target.NONE);
         notes.put("5", "Events produced at " + fmt(rate) + "/s (" + (Double.isNaN(scorerMaxRate)
                 ? "a default: the scoring row did not run" : "half the scorer's median rate in row 'Scoring'")
                 + ") by an idempotent producer without linger; latency from handing the event to the producer to a "
@@ -200,7 +206,8 @@ final class Suite {
                 + "linger.ms=" + TUNED_LINGER_MS + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER
                 + " (the scorer's default is 0: a scored micro-batch reaches the producer at once and its ~150-byte "
                 + "predictions never fill a producer batch, so any linger is added whole to each prediction; Kafka "
-                + "Streams' own default is 100 ms).");
+                + "Streams' own default is 100 ms). The '" + fmt(FIXED_LATENCY_RATE) + "/s' rows run the same at-least-once "
+                + "setup at a fixed rate, for comparison across runs: half the maximum follows the machine's load.");
     }
 
     private void latencyRows(KafkaSettings kafka, Path state, String guarantee, LatencyBench.Plan plan,
