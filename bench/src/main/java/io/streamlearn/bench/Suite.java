@@ -40,6 +40,8 @@ final class Suite {
     private static final int REPS = 3;
     private static final int PARTITIONS = 3;
     private static final double DEFAULT_LATENCY_RATE = 2000;
+    /** A rate both applications sustain on this machine, whatever the scoring row measured. */
+    private static final double FIXED_LATENCY_RATE = 10_000;
     private static final String ALO = ScorerConfig.AT_LEAST_ONCE;
     private static final String EOS = ScorerConfig.EXACTLY_ONCE_V2;
     /** A Kafka Streams producer setting, passed through streamlearn.kafka.client.* like any client setting. */
@@ -178,9 +180,6 @@ final class Suite {
                 + "alternating; the rate is taken from the group's committed offsets between its first and last "
                 + "commit (start-up excluded). Both run in the benchmark JVM beside the broker.");
     }
-
-    /** A rate both applications sustain on this machine, whatever the scoring row measured. */
-    private static final double FIXED_LATENCY_RATE = 10_000;
 
     private void latency(KafkaSettings kafka, Path state) {
         double rate = Double.isNaN(scorerMaxRate) ? DEFAULT_LATENCY_RATE : Math.floor(scorerMaxRate / 2);
