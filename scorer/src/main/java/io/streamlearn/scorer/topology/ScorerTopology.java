@@ -37,10 +37,10 @@ public final class ScorerTopology {
     }
 
     /**
-     * Compaction settings of the batch buffers' changelogs: every record written there (those waiting at a
-     * commit) later leaves a tombstone, so
-     * segments roll and tombstones expire after minutes rather than Kafka's defaults (a week, a day), which would
-     * make a restore read a day of tombstones. Ten minutes is far longer than any restore reading them.
+     * Compaction settings of the batch buffers' changelogs: every record written there (one still waiting at a
+     * commit) later leaves a tombstone, so segments roll and tombstones expire after minutes rather than Kafka's
+     * defaults (a week, a day), which would make a restore read a day of tombstones. Ten minutes is far longer than
+     * any restore reading them.
      */
     static final Map<String, String> BUFFER_CHANGELOG = Map.of(
             TopicConfig.SEGMENT_MS_CONFIG, "600000",
