@@ -142,8 +142,10 @@ final class ProtobufRecords {
         float[] kept = r.features;
         // The hot loop of the API: one bulk copy of the values that fit, then a scan for non-finite ones.
         int fit = Math.max(0, Math.min(values, kept.length - count));
-        ByteBuffer.wrap(body, pos, fit * 4).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                .get(kept, count, fit);
+        if (fit > 0) { // count may already exceed the input size (a repeated run): then nothing is kept
+            ByteBuffer.wrap(body, pos, fit * 4).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                    .get(kept, count, fit);
+        }
         for (int i = count; i < count + fit; i++) {
             if (!Float.isFinite(kept[i])) {
                 r.feature(i, kept[i], null);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
@@ -67,6 +69,33 @@ class RequestParserTest {
             assertThat(records).as(body.getKey().name()).singleElement()
                     .satisfies(r -> assertThat(Sample.parseFrom(r.value())).isEqualTo(sample));
         }
+    }
+
+    @Test
+    void shouldRejectProtobufFeaturesSplitIntoRunsThatTogetherExceedTheInputSize() throws Exception {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(message);
+        out.writeString(1, "split");
+        for (int run : new int[] {6, 2}) { // the second run starts past the 4 features the parser takes
+            out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(run * Float.BYTES);
+            for (int i = 0; i < run; i++) {
+                out.writeFloatNoTag(i);
+            }
+        }
+        out.writeInt32(3, 1);
+        out.flush();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        CodedOutputStream delimited = CodedOutputStream.newInstance(body);
+        delimited.writeUInt32NoTag(message.size());
+        delimited.writeRawBytes(message.toByteArray());
+        delimited.flush();
+
+        InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class,
+                () -> parser.encoded(RecordKind.SAMPLE, BodyFormat.PROTOBUF, body.toByteArray()));
+
+        assertThat(onlyProblem(e).field()).isEqualTo("features");
+        assertThat(onlyProblem(e).reason()).contains("got 8");
     }
 
     @Test
