@@ -42,14 +42,16 @@ class PipelineIT {
 
     @Test
     void shouldLearnFromSamplesAndScoreLaterEventsWithANewerModelFarAboveChance() throws Exception {
+        // Promotion off: the trainer can learn all samples before the scorer judges a candidate on unseen ones,
+        // which would keep an early champion serving (ScorerTopologyTest covers the promotion gate).
         Settings settings = Settings.of(Blobs.pipelineSettings())
-                .with(Map.of("streamlearn.kafka.topic.partitions", "2"));
+                .with(Map.of("streamlearn.kafka.topic.partitions", "2", "streamlearn.scorer.promotion.enabled",
+                        "false"));
         Blobs blobs = new Blobs(7);
         try (LocalPipeline pipeline = LocalPipeline.start(settings, dataDir)) {
             Dataset train = blobs.sample(SAMPLES);
             long accepted = new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(train, (n, t) -> { });
             assertThat(accepted).isEqualTo(SAMPLES);
-            // The newest snapshots may stay candidates (promotion needs labeled samples they have not learned).
             await(Duration.ofSeconds(120), () -> pipeline.trainer().samplesLearned() == SAMPLES
                     && pipeline.scorer().currentVersion() > 1);
             long servedVersion = pipeline.scorer().currentVersion();
@@ -66,7 +68,13 @@ class PipelineIT {
             var accuracy = pipeline.monitoring().accuracy();
             await(Duration.ofSeconds(60), () -> accuracy.evaluated("event") == EVENTS);
             assertThat(accuracy.overallAccuracy("event")).isGreaterThan(0.9);
-            assertThat(accuracy.evaluated("sample")).isPositive();
+
+            // Samples the served model has not learned: the first ones may all have been learned before the
+            // scorer loaded a model (the trainer is that fast), and learned samples do not count.
+            Dataset more = blobs.sample(SAMPLES / 10);
+            assertThat(new HttpReplayer(pipeline.ingestUri(), 100, 0, 3).replay(more, (n, t) -> { }))
+                    .isEqualTo(SAMPLES / 10);
+            await(Duration.ofSeconds(60), () -> accuracy.evaluated("sample") > 0);
             assertThat(accuracy.windowAccuracy("sample")).isGreaterThan(0.8);
             assertThat(pipeline.trainer().prequentialAccuracy()).isGreaterThan(0.7);
         }
