@@ -1,5 +1,6 @@
 package io.streamlearn.bench.kafka;
 
+import io.streamlearn.bench.data.EventEncoder;
 import io.streamlearn.bench.data.Synthetic;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
@@ -25,7 +26,7 @@ public final class EventLoad implements AutoCloseable {
     private final String prefix;
     private final double rate;
     private final long[] sentAt;
-    private final float[][] rows = Synthetic.features(DISTINCT_ROWS, 5);
+    private final EventEncoder events = new EventEncoder(Synthetic.features(DISTINCT_ROWS, 5));
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long startNanos;
@@ -54,7 +55,7 @@ public final class EventLoad implements AutoCloseable {
                 LockSupport.parkNanos(Math.min(due - now, 200_000));
             }
             String id = prefix + n;
-            byte[] value = Synthetic.event(id, rows[n % DISTINCT_ROWS], System.currentTimeMillis()).toByteArray();
+            byte[] value = events.encode(id, n % DISTINCT_ROWS, System.currentTimeMillis());
             sentAt[n] = System.nanoTime();
             producer.send(new ProducerRecord<>(Topics.EVENTS.name(), id, value));
             sent = n + 1;

@@ -1,5 +1,6 @@
 package io.streamlearn.bench.stage;
 
+import io.streamlearn.bench.data.EventEncoder;
 import io.streamlearn.bench.data.Synthetic;
 import io.streamlearn.bench.kafka.GroupProgress;
 import io.streamlearn.bench.report.Stats;
@@ -67,7 +68,7 @@ public final class ScoringBench {
 
     /** Produces {@code count} synthetic events to the events topic; returns the seconds it took. */
     public static double produceBacklog(KafkaSettings kafka, int count) {
-        float[][] rows = Synthetic.features(256, 3);
+        EventEncoder events = new EventEncoder(Synthetic.features(256, 3));
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 IngestProducers.properties(kafka, "bench-backlog", Duration.ofSeconds(60)),
@@ -76,7 +77,7 @@ public final class ScoringBench {
             for (int i = 0; i < count; i++) {
                 String id = "backlog-" + i;
                 producer.send(new ProducerRecord<>(Topics.EVENTS.name(), id,
-                        Synthetic.event(id, rows[i % rows.length], now).toByteArray()));
+                        events.encode(id, i % events.rows(), now)));
             }
             producer.flush();
         }

@@ -13,8 +13,8 @@ import java.util.Arrays;
 /**
  * Reads the fields scoring needs straight from the wire bytes of an {@code Event} or a {@code Sample}, with
  * protobuf's own {@link CodedInputStream} for tags, varints, strings and skipped fields, but packed features copied
- * in bulk into a {@code float[]}: the generated parser appends them one by one to a boxed-list-like buffer, which
- * measured as a third of the scorer's stream thread. It accepts and rejects exactly what the generated parsers do
+ * in bulk from the record's own bytes into a {@code float[]}: the generated parser appends them one by one to a
+ * boxed-list-like buffer, which measured as a third of the scorer's stream thread. It accepts and rejects exactly what the generated parsers do
  * (checked by a differential test), including unpacked and split feature runs and unknown fields.
  */
 final class InputDecoder {
@@ -41,7 +41,7 @@ final class InputDecoder {
             throw new InvalidProtocolBufferException("empty payload"); // as ProtoSerde: a record with no fields
         }
         try {
-            return read(CodedInputStream.newInstance(value), sample);
+            return read(value, CodedInputStream.newInstance(value), sample);
         } catch (InvalidProtocolBufferException e) {
             throw e;
         } catch (IOException e) {
@@ -49,7 +49,7 @@ final class InputDecoder {
         }
     }
 
-    private static Input read(CodedInputStream in, boolean sample) throws IOException {
+    private static Input read(byte[] value, CodedInputStream in, boolean sample) throws IOException {
         String id = "";
         float[] features = NONE;
         int count = 0;
@@ -65,9 +65,10 @@ final class InputDecoder {
                     throw new InvalidProtocolBufferException("packed features of " + bytes
                             + " bytes, not a whole number of floats");
                 }
-                byte[] raw = in.readRawBytes(bytes); // before allocating: it checks the size against the input
+                int at = in.getTotalBytesRead();
+                in.skipRawBytes(bytes); // before allocating: it checks the size against the input
                 features = ensure(features, count + bytes / Float.BYTES);
-                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                ByteBuffer.wrap(value, at, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
                         .get(features, count, bytes / Float.BYTES);
                 count += bytes / Float.BYTES;
             } else if (field == FEATURES && type == WireFormat.WIRETYPE_FIXED32) {
