@@ -14,18 +14,22 @@ import java.util.Set;
  * @param out     the Markdown document whose generated section is replaced
  * @param python  the PyTorch peer script
  * @param workDir scratch space (state directories, child process logs)
+ * @param latencyRate events/s for the latency rows instead of half the scoring row's rate; NaN when not given
  */
-public record Options(boolean quick, boolean longRun, Set<String> only, Path out, Path python, Path workDir) {
+public record Options(boolean quick, boolean longRun, Set<String> only, Path out, Path python, Path workDir,
+                      double latencyRate) {
     public static final List<String> STAGES = List.of("training", "inference", "scoring", "latency", "swap", "ingest",
             "memory");
     static final String USAGE = """
             usage: BenchmarkMain [--quick] [--long] [--only STAGE,...] [--out FILE] [--python FILE] [--work DIR]
+                                 [--latency-rate EVENTS_PER_S]
               --quick   smoke run: short windows, small backlogs; prints the table, writes nothing
               --long    memory run of 10 minutes instead of 2
               --only    stages among %s (default: all)
               --out     Markdown file whose generated section is replaced (default docs/benchmarks.md)
               --python  the PyTorch peer (default bench/python/torch_peer.py)
-              --work    scratch directory (default bench/target/benchmark)""".formatted(STAGES);
+              --work    scratch directory (default bench/target/benchmark)
+              --latency-rate  events/s for the latency rows (default: half the scoring row's median rate)""".formatted(STAGES);
 
     public static Options parse(String[] args) {
         boolean quick = false;
@@ -34,6 +38,7 @@ public record Options(boolean quick, boolean longRun, Set<String> only, Path out
         Path out = Path.of("docs/benchmarks.md");
         Path python = Path.of("bench/python/torch_peer.py");
         Path work = Path.of("bench/target/benchmark");
+        double latencyRate = Double.NaN;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -42,6 +47,7 @@ public record Options(boolean quick, boolean longRun, Set<String> only, Path out
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--python" -> python = Path.of(value(args, ++i));
                 case "--work" -> work = Path.of(value(args, ++i));
+                case "--latency-rate" -> latencyRate = positive(args[i], value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
         }
@@ -50,7 +56,19 @@ public record Options(boolean quick, boolean longRun, Set<String> only, Path out
                 throw new IllegalArgumentException("unknown stage " + stage + "\n" + USAGE);
             }
         }
-        return new Options(quick, longRun, only, out, python, work);
+        return new Options(quick, longRun, only, out, python, work, latencyRate);
+    }
+
+    private static double positive(String option, String value) {
+        try {
+            double v = Double.parseDouble(value);
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a positive number, got '" + value + "'\n" + USAGE, e);
+        }
+        throw new IllegalArgumentException(option + " needs a positive number, got '" + value + "'\n" + USAGE);
     }
 
     private static String value(String[] args, int i) {

@@ -11,6 +11,7 @@ import io.streamlearn.bench.stage.IngestBench;
 import io.streamlearn.bench.stage.LatencyBench;
 import io.streamlearn.bench.stage.Publisher;
 import io.streamlearn.bench.stage.ScoringBench;
+import io.streamlearn.bench.stage.SustainableRate;
 import io.streamlearn.bench.stage.SwapBench;
 import io.streamlearn.bench.stage.Timing;
 import io.streamlearn.bench.stage.TrainingBench;
@@ -54,6 +55,7 @@ final class Suite {
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final Map<String, String> context = new LinkedHashMap<>();
     private double scorerMaxRate = Double.NaN;
+    private double sustainableRate = Double.NaN;
     private long torchTrainingPeakKb;
     private long nextVersion = 1;
 
@@ -182,7 +184,9 @@ final class Suite {
     }
 
     private void latency(KafkaSettings kafka, Path state) {
-        double rate = Double.isNaN(scorerMaxRate) ? DEFAULT_LATENCY_RATE : Math.floor(scorerMaxRate / 2);
+        double drainHalf = Double.isNaN(scorerMaxRate) ? Double.NaN : Math.floor(scorerMaxRate / 2);
+        double rate = Double.isNaN(options.latencyRate()) ? halfSustainable(kafka, state, drainHalf)
+                : options.latencyRate();
         LatencyBench.Plan plan = new LatencyBench.Plan(rate, options.seconds(4), REPS, options.seconds(6));
         KafkaSettings lowLinger = new KafkaSettings(kafka.bootstrapServers(), kafka.partitions(),
                 kafka.replicationFactor(), Map.of(STREAMS_PRODUCER_LINGER, Integer.toString(TUNED_LINGER_MS)));
@@ -192,9 +196,13 @@ final class Suite {
         LatencyBench.Plan fixed = new LatencyBench.Plan(FIXED_LATENCY_RATE, plan.warmupSeconds(), REPS,
                 plan.segmentSeconds());
         latencyRows(kafka, state, ALO, fixed, ", " + fmt(FIXED_LATENCY_RATE) + "/s", Target.NONE);
-        notes.put("5", "Events produced at " + fmt(rate) + "/s (" + (Double.isNaN(scorerMaxRate)
-                ? "a default: the scoring row did not run" : "half the scorer's median rate in row 'Scoring'")
-                + ") by an idempotent producer without linger; latency from handing the event to the producer to a "
+        if (Double.isNaN(options.latencyRate()) && !Double.isNaN(drainHalf)) {
+            LatencyBench.Plan drain = new LatencyBench.Plan(drainHalf, plan.warmupSeconds(), REPS,
+                    plan.segmentSeconds());
+            latencyRows(kafka, state, ALO, drain, ", " + fmt(drainHalf) + "/s (half the drain rate)", Target.NONE);
+        }
+        notes.put("5", "Events produced at " + fmt(rate) + "/s (" + latencyRateOrigin() + ") by an "
+                + "idempotent producer without linger; latency from handing the event to the producer to a "
                 + "consumer of `predictions` seeing its prediction (read_committed under exactly_once_v2, "
                 + "read_uncommitted under at_least_once). " + fmt(plan.warmupSeconds()) + " s warm-up, then "
                 + REPS + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
@@ -205,8 +213,47 @@ final class Suite {
                 + "linger.ms=" + TUNED_LINGER_MS + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER
                 + " (the scorer's default is 0: a scored micro-batch reaches the producer at once and its ~150-byte "
                 + "predictions never fill a producer batch, so any linger is added whole to each prediction; Kafka "
-                + "Streams' own default is 100 ms). The '" + fmt(FIXED_LATENCY_RATE) + "/s' rows run the same at-least-once "
-                + "setup at a fixed rate, for comparison across runs: half the maximum follows the machine's load.");
+                + "Streams' own default is 100 ms). The '" + fmt(FIXED_LATENCY_RATE) + "/s' rows run the same "
+                + "at-least-once setup at a fixed rate, for comparison across runs. The 'half the drain rate' rows "
+                + "run it at half the scorer's rate in row 'Scoring' (the rule of earlier runs): that rate drains a "
+                + "backlog with no live producer or consumer, and live in this JVM it can saturate the machine for "
+                + "both applications (compare row 'Sustainable rate').");
+    }
+
+    /** Half the scorer's sustainable rate, with a row comparing it to the pass-through's; a default if none. */
+    private double halfSustainable(KafkaSettings kafka, Path state, double drainHalf) {
+        double start = Double.isNaN(drainHalf) ? FIXED_LATENCY_RATE : drainHalf;
+        SustainableRate.Plan plan = new SustainableRate.Plan(options.seconds(2), options.seconds(5));
+        log.info("sustainable rate at {}, from {} events/s", ALO, fmt(start));
+        SustainableRate.Result ours = SustainableRate.scorer(kafka, state, ALO, start, plan, "scorer");
+        SustainableRate.Result peer = SustainableRate.passThrough(kafka, state, ALO, start, plan, "peer");
+        rows.add(new Row("Sustainable rate, live, " + ALO, "events/s", Stats.of(ours.rate()),
+                "pass-through Streams app", Stats.of(peer.rate()), Target.NONE, "8"));
+        notes.put("8", "The highest offered rate at which the end-to-end latency does not keep growing (the "
+                + "definition of Karimov et al., ICDE 2018), with the latency rows' load generator, broker and "
+                + "predictions consumer in the same JVM: probes of " + fmt(plan.warmupSeconds()) + " s warm-up and "
+                + fmt(plan.seconds()) + " s measured, from " + fmt(start) + "/s, stepping x1.25 up while "
+                + "sustained or down while not, then once between. Sustained: the generator kept >= 99% of its "
+                + "schedule, every event got its prediction within 1 s of the end, and the latency's least-squares "
+                + "slope over the measured part was <= 0.02 s/s. Probes (rate: slope): scorer " + describe(ours)
+                + "; pass-through " + describe(peer) + ".");
+        sustainableRate = ours.rate();
+        return Double.isNaN(ours.rate()) ? DEFAULT_LATENCY_RATE : Math.floor(ours.rate() / 2);
+    }
+
+    private static String describe(SustainableRate.Result r) {
+        return r.probes().stream()
+                .map(p -> fmt(p.rate()) + ": " + (p.sustained() ? "" : "not ")
+                        + String.format(Locale.ROOT, "sustained (%.3f)", p.slope()))
+                .reduce((a, b) -> a + ", " + b).orElse("none");
+    }
+
+    private String latencyRateOrigin() {
+        if (!Double.isNaN(options.latencyRate())) {
+            return "given by --latency-rate";
+        }
+        return Double.isNaN(sustainableRate) ? "a default: no rate was sustained"
+                : "half the scorer's sustainable rate, row 'Sustainable rate'";
     }
 
     private void latencyRows(KafkaSettings kafka, Path state, String guarantee, LatencyBench.Plan plan,

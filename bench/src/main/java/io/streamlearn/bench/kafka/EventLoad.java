@@ -67,6 +67,11 @@ public final class EventLoad implements AutoCloseable {
         return (int) Math.min(sentAt.length, Math.ceil(seconds * rate));
     }
 
+    /** The offered rate, events per second. */
+    public double rate() {
+        return rate;
+    }
+
     public long startNanos() {
         return startNanos;
     }
