@@ -2,7 +2,6 @@ package io.streamlearn.bench.stage;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.bench.data.Synthetic;
-import io.streamlearn.bench.report.Stats;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.topic.Topics;
@@ -57,8 +56,6 @@ public final class IngestBench {
         List<byte[]> bodies = bodies(data, batch);
         List<List<byte[]>> records = records(data, batch);
         IngestConfig config = IngestConfig.from(Settings.of(Map.of(IngestConfig.HTTP_PORT.name(), "0")));
-        double[][] http = new double[2][reps];
-        double[][] raw = new double[2][reps];
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<KeepAliveClient> connections = new CopyOnWriteArrayList<>();
         try (IngestServer server = IngestServer.start(config, kafka, new CollectorRegistry());
@@ -68,22 +65,12 @@ public final class IngestBench {
             ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(server.port(), connections));
             Batch viaHttp = i -> post(connection.get(), bodies.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
-            window(pool, clients, bodies.size(), batch, viaHttp, warmup);
-            window(pool, clients, bodies.size(), batch, viaProducer, warmup);
-            for (int rep = 0; rep < reps; rep++) {
-                double[] h = window(pool, clients, bodies.size(), batch, viaHttp, seconds);
-                double[] r = window(pool, clients, bodies.size(), batch, viaProducer, seconds);
-                for (int k = 0; k < 2; k++) {
-                    http[k][rep] = h[k];
-                    raw[k][rep] = r[k];
-                }
-            }
+            return Timing.interleavedWindows(clients(pool, clients, bodies.size(), batch, viaHttp),
+                    clients(pool, clients, bodies.size(), batch, viaProducer), reps, seconds, warmup);
         } finally {
             pool.shutdownNow();
             connections.forEach(IngestBench::closeQuietly);
         }
-        return new Timing.Rates[] {new Timing.Rates(Stats.of(http[0]), Stats.of(http[1])),
-                new Timing.Rates(Stats.of(raw[0]), Stats.of(raw[1]))};
     }
 
     /** One batch's round trip, by index. */
@@ -93,40 +80,39 @@ public final class IngestBench {
     }
 
     /**
-     * [samples per wall-clock second, samples per process CPU-second] while {@code clients} threads send batches
-     * for {@code seconds}, each taking the next one (cycling through all {@code batches}) until the time is up.
+     * A window in which {@code clients} threads send batches until the deadline, each taking the next one (cycling
+     * through all {@code batches}); it counts the samples sent.
      */
-    private static double[] window(ExecutorService pool, int clients, int batches, int batchSize, Batch batch,
-                                   double seconds) {
-        AtomicInteger next = new AtomicInteger();
-        long cpuStart = Timing.processCpuNanos();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    batch.send(Math.floorMod(next.getAndIncrement(), batches));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> w : workers) {
-            try {
-                w.get(5, TimeUnit.MINUTES);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("an ingest client failed: " + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("an ingest client did not finish within 5 minutes", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
+    private static Timing.Window clients(ExecutorService pool, int clients, int batches, int batchSize, Batch batch) {
+        return deadline -> {
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        batch.send(Math.floorMod(next.getAndIncrement(), batches));
+                    }
+                    return null;
+                }));
             }
+            for (Future<?> w : workers) {
+                await(w);
+            }
+            return (long) next.get() * batchSize; // every claimed batch was sent: the claim precedes the send
+        };
+    }
+
+    private static void await(Future<?> worker) {
+        try {
+            worker.get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an ingest client failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("an ingest client did not finish within 5 minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
-        double wall = (System.nanoTime() - start) / 1e9;
-        double cpu = Math.max(1, Timing.processCpuNanos() - cpuStart) / 1e9;
-        double sent = (double) next.get() * batchSize; // every claimed batch was sent: the claim precedes the send
-        return new double[] {sent / wall, sent / cpu};
     }
 
     private static void closeQuietly(KeepAliveClient client) {

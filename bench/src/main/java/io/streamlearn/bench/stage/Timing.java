@@ -22,11 +22,12 @@ public final class Timing {
 
     /** Runs {@code step} for {@code warmupSeconds}, then {@code reps} windows of {@code seconds}. */
     public static Rates rates(Step step, int reps, double seconds, double warmupSeconds) {
-        window(step, warmupSeconds);
+        Window window = loop(step);
+        measure(window, warmupSeconds);
         double[] wall = new double[reps];
         double[] cpu = new double[reps];
         for (int i = 0; i < reps; i++) {
-            double[] w = window(step, seconds);
+            double[] w = measure(window, seconds);
             wall[i] = w[0];
             cpu[i] = w[1];
         }
@@ -38,12 +39,17 @@ public final class Timing {
      * that a change in machine load falls on both.
      */
     public static Rates[] interleaved(Step a, Step b, int reps, double seconds, double warmupSeconds) {
-        window(a, warmupSeconds);
-        window(b, warmupSeconds);
+        return interleavedWindows(loop(a), loop(b), reps, seconds, warmupSeconds);
+    }
+
+    /** Like {@link #interleaved} for work that runs its own window, e.g. on several client threads. */
+    public static Rates[] interleavedWindows(Window a, Window b, int reps, double seconds, double warmupSeconds) {
+        measure(a, warmupSeconds);
+        measure(b, warmupSeconds);
         double[][] out = new double[4][reps];
         for (int i = 0; i < reps; i++) {
-            double[] wa = window(a, seconds);
-            double[] wb = window(b, seconds);
+            double[] wa = measure(a, seconds);
+            double[] wb = measure(b, seconds);
             out[0][i] = wa[0];
             out[1][i] = wa[1];
             out[2][i] = wb[0];
@@ -53,23 +59,28 @@ public final class Timing {
                 new Rates(Stats.of(out[2]), Stats.of(out[3]))};
     }
 
+    private static Window loop(Step step) {
+        return deadline -> {
+            long items = 0;
+            do {
+                items += step.run();
+            } while (System.nanoTime() < deadline);
+            return items;
+        };
+    }
+
     /** [items per wall second, items per process CPU-second] over one window. */
-    private static double[] window(Step step, double seconds) {
-        long items = 0;
-        long cpuStart = OS.getProcessCpuTime();
+    private static double[] measure(Window window, double seconds) {
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long now;
-        do {
-            items += step.run();
-            now = System.nanoTime();
-        } while (now < end);
-        long cpu = Math.max(1, OS.getProcessCpuTime() - cpuStart);
+        long items = window.runUntil(start + (long) (seconds * 1e9));
+        long now = System.nanoTime();
+        long cpu = Math.max(1, processCpuNanos() - cpuStart);
         return new double[] {items / ((now - start) / 1e9), items / (cpu / 1e9)};
     }
 
     /** CPU time of this whole process so far. */
-    static long processCpuNanos() {
+    private static long processCpuNanos() {
         return OS.getProcessCpuTime();
     }
 
@@ -77,5 +88,11 @@ public final class Timing {
     @FunctionalInterface
     public interface Step {
         int run();
+    }
+
+    /** Work that runs until {@code deadlineNanos} ({@link System#nanoTime()}); returns how many items it handled. */
+    @FunctionalInterface
+    public interface Window {
+        long runUntil(long deadlineNanos);
     }
 }
