@@ -67,7 +67,11 @@ import org.slf4j.LoggerFactory;
  * at the checkpoint's offset, not at the group's: no record below it is learned again, none above it is skipped.
  * Records between the group's offset and the checkpoint's (the aborted last transaction) are read again only to
  * send their dead letters again, which were lost with that transaction. Snapshots from an aborted transaction were
- * never visible (read_committed), so the published lineage shows every sample learned exactly once.
+ * never visible (read_committed), so the published lineage shows every sample learned exactly once. Offsets are
+ * committed only for partitions the group has assigned and that were put where the model resumes: a restarted
+ * trainer publishes its checkpoint's unpublished learning on the snapshot clock, possibly while its consumer is
+ * still joining the group, and committing the checkpoint's offsets then would overwrite the group's offset and so
+ * skip the records whose dead letters must be sent again.
  */
 public final class TrainerService implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
@@ -564,11 +568,20 @@ public final class TrainerService implements Runnable, AutoCloseable {
                 log.info("trainer {}: partitions {} revoked, publishing what was learned", config.modelName(), partitions);
                 finish();
             }
+            // Committed above for the last time: a commit while joining again must not touch them, and should they
+            // come back, onPartitionsAssigned sets up their resending again from the group's offset.
+            offsets.released(partitions);
+            partitions.forEach(TrainerService.this::endResending);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("trainer {}: assigned partitions {}", config.modelName(), partitions);
+            seekWhereTheModelResumes(partitions);
+            offsets.resumed(partitions);
+        }
+
+        private void seekWhereTheModelResumes(Collection<TopicPartition> partitions) {
             Map<TopicPartition, Long> learned = offsets.done();
             if (partitions.isEmpty() || learned.isEmpty()) {
                 return; // a new model starts at the group's offsets

@@ -6,6 +6,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.KafkaClients;
+import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import onnx.Onnx;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -44,6 +47,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +77,8 @@ class TrainerCrashRecoveryIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Positions in the stream of records the trainer cannot learn, sent between the samples. */
     private static final List<Integer> BAD_AT = List.of(700, 3_100, 6_500, 10_900);
+    /** How long a member that stopped polling holds up a rebalance: many snapshot intervals of 100 ms. */
+    private static final Duration IDLE_MEMBER_POLL_INTERVAL = Duration.ofSeconds(5);
 
     @TempDir
     Path checkpoints;
@@ -147,11 +153,7 @@ class TrainerCrashRecoveryIT {
         Map<TopicPartition, Long> committedBefore = committed();
         List<RecordMetadata> second = produceNow(blobs, "b", 200, 20, 120);
         runInProcessUntilLearned(400);
-        try (var admin = Admin.create(KafkaClients.common(kafka, "crash-it-admin"))) {
-            admin.alterConsumerGroupOffsets(GROUP, committedBefore.entrySet().stream().collect(Collectors.toMap(
-                    Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))))
-                    .all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
+        rewindGroup(committedBefore);
         List<RecordMetadata> third = produceNow(blobs, "c", 100, -1, -1);
 
         ModelSnapshot last = runInProcessUntilLearned(500);
@@ -165,6 +167,79 @@ class TrainerCrashRecoveryIT {
                     .collect(Collectors.groupingBy(l -> l.getKey().toStringUtf8(), Collectors.counting()));
         }
         assertThat(letters).isEqualTo(Map.of("a-bad-50", 1L, "a-bad-150", 1L, "b-bad-20", 2L, "b-bad-120", 2L));
+    }
+
+    /**
+     * The same state, as a SIGKILL between checkpoint and commit leaves it: the newest snapshot is older than the
+     * checkpoint (the newer one was in the aborted transaction), and the restarted trainer takes longer to join the
+     * group than a snapshot interval (after a SIGKILL the group waits for the dead member's session to expire). So
+     * the trainer publishes the checkpoint's learning before the group assigns it anything; that commit must leave
+     * the group's offsets alone, or the records between them and the checkpoint's are never read again for their
+     * dead letters. Here a member that stopped polling holds up the rebalance instead of a dead one.
+     */
+    @Test
+    void shouldResendTheDeadLettersOfTheRecordsBetweenCommitAndCheckpointAlthoughItPublishesBeforeJoining()
+            throws Exception {
+        Blobs blobs = new Blobs(4, 8, 31);
+        List<RecordMetadata> first = produceNow(blobs, "a", 200, 50, 150);
+        ModelSnapshot firstRun = runInProcessUntilLearned(200);
+        Map<TopicPartition, Long> committedBefore = committed();
+        List<RecordMetadata> second = produceNow(blobs, "b", 200, 20, 120);
+        runInProcessUntilLearned(400);
+        rewindGroup(committedBefore);
+        long newest = LatestSnapshot.read(kafka, MODEL, WAIT).orElseThrow().getVersion();
+        publish(firstRun.toBuilder().setVersion(newest + 1).build());
+        List<RecordMetadata> third = produceNow(blobs, "c", 100, -1, -1);
+
+        KafkaConsumer<byte[], byte[]> idle = idleMember();
+        ModelSnapshot last;
+        try {
+            last = runInProcessUntilLearned(500, Map.of("streamlearn.trainer.snapshot.every.ms", "100"));
+        } finally {
+            idle.close();
+        }
+
+        assertThat(last.getSamplesLearned()).as("the records of the second run are not learned again").isEqualTo(500);
+        assertThat(last.getOffsetsList().stream().mapToLong(PartitionOffset::getOffset).sum())
+                .isEqualTo(first.size() + second.size() + third.size());
+        Map<String, Long> letters;
+        try (KafkaConsumer<String, DeadLetter> consumer = reader(Topics.DEAD_LETTERS)) {
+            letters = readToEnd(consumer).stream().map(ConsumerRecord::value)
+                    .collect(Collectors.groupingBy(l -> l.getKey().toStringUtf8(), Collectors.counting()));
+        }
+        assertThat(letters).isEqualTo(Map.of("a-bad-50", 1L, "a-bad-150", 1L, "b-bad-20", 2L, "b-bad-120", 2L));
+    }
+
+    private void rewindGroup(Map<TopicPartition, Long> offsets) throws Exception {
+        try (var admin = Admin.create(KafkaClients.common(kafka, "crash-it-admin"))) {
+            admin.alterConsumerGroupOffsets(GROUP, offsets.entrySet().stream().collect(Collectors.toMap(
+                    Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))))
+                    .all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private void publish(ModelSnapshot snapshot) throws Exception {
+        try (var producer = new KafkaProducer<>(KafkaClients.producer(kafka, "crash-it-models"),
+                Topics.MODELS.keySerde().serializer(), Topics.MODELS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS.name(), MODEL, snapshot)).get();
+        }
+    }
+
+    /**
+     * A member of the trainer's group that got the partitions and then stopped polling: a rebalance waits for it
+     * until its poll interval expires and it leaves the group.
+     */
+    private KafkaConsumer<byte[], byte[]> idleMember() {
+        var props = KafkaClients.consumer(kafka, "crash-it-idle-member", GROUP);
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(IDLE_MEMBER_POLL_INTERVAL.toMillis()));
+        var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.SAMPLES.name()));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (consumer.assignment().isEmpty()) {
+            assertThat(System.nanoTime()).as("the idle member joins %s", GROUP).isLessThan(deadline);
+            consumer.poll(Duration.ofMillis(100));
+        }
+        return consumer;
     }
 
     /** Produces {@code n} samples with ids {@code prefix-i}, and an undecodable record before samples badA and badB. */
@@ -186,11 +261,17 @@ class TrainerCrashRecoveryIT {
 
     /** Runs a trainer in this JVM until it has learned {@code samples}, closes it, returns its last snapshot. */
     private ModelSnapshot runInProcessUntilLearned(long samples) throws Exception {
-        TrainerConfig config = TrainerConfig.from(Settings.of(Map.of(
+        return runInProcessUntilLearned(samples, Map.of());
+    }
+
+    private ModelSnapshot runInProcessUntilLearned(long samples, Map<String, String> moreSettings) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
                 "streamlearn.trainer.model.name", MODEL, "streamlearn.trainer.input.size", "8",
                 "streamlearn.trainer.classes", "4", "streamlearn.trainer.hidden.layers", "16",
                 "streamlearn.trainer.group.id", GROUP, "streamlearn.trainer.poll.timeout.ms", "50",
-                "streamlearn.trainer.checkpoint.dir", checkpoints.toString())));
+                "streamlearn.trainer.checkpoint.dir", checkpoints.toString()));
+        settings.putAll(moreSettings);
+        TrainerConfig config = TrainerConfig.from(Settings.of(settings));
         TrainerService service = new TrainerService(config, kafka, new CollectorRegistry());
         Thread thread = new Thread(service, "crash-it-trainer");
         thread.start();
