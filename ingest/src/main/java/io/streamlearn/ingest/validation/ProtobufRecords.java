@@ -1,5 +1,6 @@
 package io.streamlearn.ingest.validation;
 
+import io.streamlearn.common.wire.PackedFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -140,12 +141,9 @@ final class ProtobufRecords {
         }
         int values = length / 4;
         float[] kept = r.features;
-        // The hot loop of the API: one bulk copy of the values that fit, then a scan for non-finite ones.
-        int fit = Math.max(0, Math.min(values, kept.length - count));
-        if (fit > 0) { // count may already exceed the input size (a repeated run): then nothing is kept
-            ByteBuffer.wrap(body, pos, fit * 4).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                    .get(kept, count, fit);
-        }
+        // The hot loop of the API: one bulk copy of the values that fit (none when an earlier run filled the input
+        // size), then a scan for non-finite ones.
+        int fit = PackedFloats.copyFitting(body, pos, values, kept, count);
         for (int i = count; i < count + fit; i++) {
             if (!Float.isFinite(kept[i])) {
                 r.feature(i, kept[i], null);

@@ -3,19 +3,19 @@ package io.streamlearn.scorer.topology;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.streamlearn.common.wire.PackedFloats;
 import io.streamlearn.scorer.topology.InputKind.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Reads the fields scoring needs straight from the wire bytes of an {@code Event} or a {@code Sample}, with
- * protobuf's own {@link CodedInputStream} for tags, varints, strings and skipped fields, but packed features copied
- * in bulk from the record's own bytes into a {@code float[]}: the generated parser appends them one by one to a
- * boxed-list-like buffer, which measured as a third of the scorer's stream thread. It accepts and rejects exactly what the generated parsers do
- * (checked by a differential test), including unpacked and split feature runs and unknown fields.
+ * protobuf's own {@link CodedInputStream} for tags, varints, strings and skipped fields, but features copied in bulk
+ * from the record's own bytes into a {@code float[]} by {@link PackedFloats}: the generated parser appends them one
+ * by one to a boxed-list-like buffer, which measured as a third of the scorer's stream thread. It accepts and rejects
+ * exactly what the generated parsers do (checked by a differential test), including unpacked and split feature runs
+ * and unknown fields.
  */
 final class InputDecoder {
     private static final int ID = 1;
@@ -60,20 +60,12 @@ final class InputDecoder {
             if (field == ID && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 id = in.readStringRequireUtf8();
             } else if (field == FEATURES && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int bytes = in.readRawVarint32();
-                if (bytes % Float.BYTES != 0) {
-                    throw new InvalidProtocolBufferException("packed features of " + bytes
-                            + " bytes, not a whole number of floats");
-                }
-                int at = in.getTotalBytesRead();
-                in.skipRawBytes(bytes); // before allocating: it checks the size against the input
-                features = ensure(features, count + bytes / Float.BYTES);
-                ByteBuffer.wrap(value, at, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-                        .get(features, count, bytes / Float.BYTES);
-                count += bytes / Float.BYTES;
+                int floats = PackedFloats.readRunCount(in);
+                features = PackedFloats.appendRun(in, value, floats, features, count);
+                count += floats;
             } else if (field == FEATURES && type == WireFormat.WIRETYPE_FIXED32) {
-                features = ensure(features, count + 1);
-                features[count++] = in.readFloat();
+                features = PackedFloats.appendOne(in, features, count);
+                count++;
             } else if (sample && field == SAMPLE_LABEL && type == WireFormat.WIRETYPE_VARINT) {
                 label = in.readInt32();
             } else if (field == (sample ? SAMPLE_TIMESTAMP : EVENT_TIMESTAMP) && type == WireFormat.WIRETYPE_VARINT) {
@@ -83,10 +75,5 @@ final class InputDecoder {
             }
         }
         return new Input(id, count == features.length ? features : Arrays.copyOf(features, count), sample, label);
-    }
-
-    private static float[] ensure(float[] features, int needed) {
-        return needed <= features.length ? features
-                : Arrays.copyOf(features, Math.max(needed, features.length == 0 ? 0 : features.length * 2));
     }
 }
