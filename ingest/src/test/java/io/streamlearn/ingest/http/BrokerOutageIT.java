@@ -2,13 +2,10 @@ package io.streamlearn.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prometheus.client.CollectorRegistry;
-import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.topic.Topics;
-import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.KafkaReads;
-import java.net.URI;
+import io.streamlearn.ingest.testing.RunningIngest;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,49 +23,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker stops while clients keep sending: requests whose records Kafka did not take get 503 with
  * Retry-After (never 202), readiness follows the broker, and once it is back every acknowledged record is there.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrokerOutageIT {
     private static final int CLIENTS = 4;
     private static final int BATCH = 20;
 
+    @RegisterExtension
+    static final RunningIngest INGEST = new RunningIngest(2, () -> new IngestConfig("127.0.0.1", 0, 4, 3, 1 << 20,
+            1000, Duration.ofMillis(1500), 8, List.of(), Optional.empty(), "", Duration.ofMillis(500)));
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final CollectorRegistry registry = new CollectorRegistry();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger sentAfterRestart = new AtomicInteger();
-    private EmbeddedKafka broker;
-    private KafkaSettings kafka;
-    private IngestServer server;
-    private URI base;
-
-    @BeforeAll
-    void start() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        IngestConfig config = new IngestConfig("127.0.0.1", 0, 4, 3, 1 << 20, 1000, Duration.ofMillis(1500), 8,
-                List.of(), Optional.empty(), "", Duration.ofMillis(500));
-        server = IngestServer.start(config, kafka, registry);
-        base = URI.create("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldAnswer503ForWhatKafkaDidNotTakeAndLoseNothingAcknowledged() throws Exception {
@@ -87,10 +60,10 @@ class BrokerOutageIT {
         }
         try {
             awaitStatus(202, 1, Duration.ofSeconds(10));
-            broker.stop();
+            INGEST.broker().stop();
             awaitReady(false, Duration.ofSeconds(10));
             awaitStatus(503, CLIENTS, Duration.ofSeconds(20));
-            broker.restart();
+            INGEST.broker().restart();
             restarted.set(true);
             awaitReady(true, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -99,7 +72,7 @@ class BrokerOutageIT {
             }
         } finally {
             running.set(false);
-            broker.restart();
+            INGEST.broker().restart();
             clients.shutdown();
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
@@ -110,9 +83,9 @@ class BrokerOutageIT {
         assertThat(statuses.keySet()).as("statuses " + statuses).containsOnly(202, 503);
         assertThat(sentAfterRestart.get()).as("requests accepted again after the restart").isPositive();
         Set<String> stored = new HashSet<>();
-        KafkaReads.readAll(kafka, Topics.SAMPLES).forEach(r -> stored.add(r.key()));
+        KafkaReads.readAll(INGEST.kafka(), Topics.SAMPLES).forEach(r -> stored.add(r.key()));
         assertThat(stored).as("every acknowledged sample is in Kafka").containsAll(acknowledged);
-        assertThat(registry.getSampleValue("streamlearn_ingest_produce_errors_total"))
+        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_produce_errors_total"))
                 .isEqualTo(statuses.get(503).get());
     }
 
@@ -125,7 +98,7 @@ class BrokerOutageIT {
             ids.add(id);
             body.append("{\"id\": \"").append(id).append("\", \"features\": [1, 2, 3, 4], \"label\": 1}\n");
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(INGEST.uri("/v1/samples"))
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -155,7 +128,7 @@ class BrokerOutageIT {
         int expected = ready ? 200 : 503;
         int status;
         do {
-            status = http.send(HttpRequest.newBuilder(base.resolve("/readyz")).GET().build(),
+            status = http.send(HttpRequest.newBuilder(INGEST.uri("/readyz")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode();
             if (status != expected) {
                 Thread.sleep(100);

@@ -6,20 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.MessageLite;
 import io.prometheus.client.Collector;
-import io.prometheus.client.CollectorRegistry;
-import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
-import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.KafkaReads;
+import io.streamlearn.ingest.testing.RunningIngest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,10 +35,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * 202 must match records in Kafka, by count and id. Each attempt draws from {@code Random(seed, attempt)}, so a
  * failure names the seed and attempt that reproduce it ({@code -Dingest.fuzz.seed=...}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestFuzzIT {
     private static final Logger log = LoggerFactory.getLogger(IngestFuzzIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,44 +66,24 @@ class IngestFuzzIT {
             "0x1p3", "\"", ",", "\n", "\r", "{", "}", "[", "]", ":", "\u0000", "null", "true", "\"label\": 7",
             "\"features\": {}", "\"id\": \"\"", "é", "\uFEFF", "1.5", "-0", "\"timestamp\": -1");
 
+    @RegisterExtension
+    static final RunningIngest INGEST = new RunningIngest(2, () -> new IngestConfig("127.0.0.1", 0, INPUT_SIZE,
+            CLASSES, MAX_BODY, MAX_RECORDS, Duration.ofSeconds(10), WORKERS));
+
     private final long seed = Long.getLong("ingest.fuzz.seed", System.nanoTime());
-    private final CollectorRegistry registry = new CollectorRegistry();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** Ids answered with 202, per topic, with how many times. */
     private final Map<String, Map<String, Integer>> acknowledged = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    private EmbeddedKafka broker;
-    private KafkaSettings kafka;
-    private IngestServer server;
-    private URI base;
 
     /** One request: route, headers, body, and whether it is a valid body that must be accepted. */
     private record Attempt(int index, String method, String path, String contentType, String encoding, byte[] body,
                            boolean mustAccept, List<String> ids, String description) {
     }
 
-    @BeforeAll
-    void start() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        server = IngestServer.start(new IngestConfig("127.0.0.1", 0, INPUT_SIZE, CLASSES, MAX_BODY, MAX_RECORDS,
-                Duration.ofSeconds(10), WORKERS), kafka, registry);
-        base = URI.create("http://127.0.0.1:" + server.port());
-        log.info("fuzzing the ingest API with seed {} ({} attempts)", seed, ATTEMPTS);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Test
     void shouldNeverFailOnAnyBodyAndStoreExactlyWhatItAcknowledges() throws Exception {
+        log.info("fuzzing the ingest API with seed {} ({} attempts)", seed, ATTEMPTS);
         AtomicInteger next = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         List<Future<?>> done = new ArrayList<>();
@@ -126,7 +100,7 @@ class IngestFuzzIT {
             f.get();
         }
 
-        assertThat(http.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET().build(),
+        assertThat(http.send(HttpRequest.newBuilder(INGEST.uri("/healthz")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).as("still serving").isEqualTo(200);
         assertThat(statuses.keySet()).as("seed " + seed + ": statuses " + statuses).doesNotContain(500);
         assertThat(statuses.get(202).get()).as("statuses " + statuses).isGreaterThan(ATTEMPTS / 10);
@@ -134,7 +108,7 @@ class IngestFuzzIT {
         assertThat(requestsCounted()).as("every request counted once").isEqualTo(ATTEMPTS + 1);
         for (Topic<String, ?> topic : List.of(Topics.SAMPLES, Topics.EVENTS, Topics.LABELS)) {
             Map<String, Integer> stored = new TreeMap<>();
-            KafkaReads.readAll(kafka, topic).forEach(r -> stored.merge(r.key(), 1, Integer::sum));
+            KafkaReads.readAll(INGEST.kafka(), topic).forEach(r -> stored.merge(r.key(), 1, Integer::sum));
             assertThat(stored).as("seed " + seed + ": records on " + topic + " are exactly the acknowledged ones")
                     .isEqualTo(new TreeMap<>(acknowledged.getOrDefault(topic.name(), Map.of())));
         }
@@ -143,7 +117,7 @@ class IngestFuzzIT {
 
     private double requestsCounted() {
         double total = 0;
-        for (Collector.MetricFamilySamples family : Collections.list(registry.metricFamilySamples())) {
+        for (Collector.MetricFamilySamples family : Collections.list(INGEST.registry().metricFamilySamples())) {
             if (family.name.equals("streamlearn_ingest_requests")) {
                 total += family.samples.stream().filter(s -> s.name.endsWith("_total")).mapToDouble(s -> s.value).sum();
             }
@@ -152,7 +126,7 @@ class IngestFuzzIT {
     }
 
     private void check(Attempt a) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(a.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(INGEST.uri(a.path()))
                 .method(a.method(), HttpRequest.BodyPublishers.ofByteArray(a.body()));
         if (a.contentType() != null) {
             request.header("Content-Type", a.contentType());

@@ -8,10 +8,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.prometheus.client.CollectorRegistry;
-import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
-import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
+import io.streamlearn.ingest.testing.RunningIngest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,38 +30,33 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** Bearer-token authentication over HTTPS with a keystore made for the test; secrets never reach the logs. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestSecurityIT {
     private static final String TOKEN = "token-alpha-7f3c9";
     private static final String FILE_TOKEN = "token-from-file-2b8e";
     private static final String PASSWORD = "keystore-pass-41d0";
     private static final String GOOD = "{\"features\": [1, 2, 3, 4], \"label\": 1}";
 
-    private final CollectorRegistry registry = new CollectorRegistry();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private Path dir;
-    private EmbeddedKafka broker;
-    private KafkaSettings kafka;
-    private IngestServer server;
-    private HttpClient https;
-    private URI base;
+    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    private static Path dir;
+    private static HttpClient https;
 
-    @BeforeAll
-    void start() throws Exception {
-        logs.start();
-        rootLogger().addAppender(logs);
+    @RegisterExtension
+    static final RunningIngest INGEST = new RunningIngest(1, IngestSecurityIT::tlsWithTokens);
+
+    /** Starts capturing the logs (the server's start included), makes the keystore, tokens file and a client. */
+    private static IngestConfig tlsWithTokens() throws Exception {
+        LOGS.start();
+        rootLogger().addAppender(LOGS);
         dir = Files.createTempDirectory("ingest-tls-");
         Path keystore = generateKeystore(dir.resolve("server.p12"));
         Path tokens = Files.writeString(dir.resolve("tokens"), "# clients\n" + FILE_TOKEN + "\n");
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 1);
-        IngestConfig config = IngestConfig.from(Settings.of(Map.of(
+        https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(keystore)).build();
+        return IngestConfig.from(Settings.of(Map.of(
                 "streamlearn.ingest.http.port", "0",
                 "streamlearn.ingest.input.size", "4",
                 "streamlearn.ingest.classes", "3",
@@ -70,20 +64,11 @@ class IngestSecurityIT {
                 "streamlearn.ingest.auth.tokens.file", tokens.toString(),
                 "streamlearn.ingest.tls.keystore.path", keystore.toString(),
                 "streamlearn.ingest.tls.keystore.password", PASSWORD)));
-        server = IngestServer.start(config, kafka, registry);
-        base = URI.create("https://127.0.0.1:" + server.port());
-        https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(keystore)).build();
     }
 
     @AfterAll
-    void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        rootLogger().detachAppender(logs);
+    static void stop() throws IOException {
+        rootLogger().detachAppender(LOGS);
         if (dir != null) {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> {
@@ -127,7 +112,7 @@ class IngestSecurityIT {
     }
 
     private HttpResponse<String> post(String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/samples"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(INGEST.uri("/v1/samples"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(GOOD));
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -151,7 +136,7 @@ class IngestSecurityIT {
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("Bearer"));
         assertThat(basic.statusCode()).isEqualTo(401);
-        assertThat(registry.getSampleValue("streamlearn_ingest_auth_failures_total", new String[] {"reason"},
+        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_auth_failures_total", new String[] {"reason"},
                 new String[] {"missing"})).isGreaterThanOrEqualTo(2);
     }
 
@@ -160,7 +145,7 @@ class IngestSecurityIT {
         assertThat(post("Bearer " + TOKEN + "x").statusCode()).isEqualTo(403);
         assertThat(post("Bearer " + TOKEN.substring(1)).statusCode()).isEqualTo(403);
         assertThat(post("Bearer ").statusCode()).isEqualTo(401);
-        assertThat(registry.getSampleValue("streamlearn_ingest_auth_failures_total", new String[] {"reason"},
+        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_auth_failures_total", new String[] {"reason"},
                 new String[] {"invalid"})).isGreaterThanOrEqualTo(2);
     }
 
@@ -168,7 +153,7 @@ class IngestSecurityIT {
     void shouldKeepServingAKeptAliveConnectionAfterRefusingUnreadBodies() throws Exception {
         // Refused before their bodies are read: the JDK's HTTPS server used to stall the next request.
         for (int i = 0; i < 200; i++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/samples"))
+            HttpRequest.Builder request = HttpRequest.newBuilder(INGEST.uri("/v1/samples"))
                     .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(GOOD));
             int expected = switch (i % 3) {
                 case 0 -> 401;
@@ -189,7 +174,7 @@ class IngestSecurityIT {
     @Test
     void shouldLeaveProbesAndTheDocumentOpen() throws Exception {
         for (String path : List.of("/healthz", "/readyz", "/openapi.yaml")) {
-            assertThat(https.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+            assertThat(https.send(HttpRequest.newBuilder(INGEST.uri(path)).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).as(path).isEqualTo(200);
         }
     }
@@ -198,7 +183,7 @@ class IngestSecurityIT {
     void shouldNotSpeakPlainHttpOnTheTlsPort() {
         HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + INGEST.port()
                         + "/healthz")).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
     }
@@ -208,7 +193,7 @@ class IngestSecurityIT {
         IngestConfig wrong = new IngestConfig("127.0.0.1", 0, 4, 3, 4096, 10, Duration.ofSeconds(2), 1, List.of(),
                 Optional.of(dir.resolve("server.p12")), "wrong-password-5", Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> IngestServer.start(wrong, kafka, new CollectorRegistry()))
+        assertThatThrownBy(() -> IngestServer.start(wrong, INGEST.kafka(), new CollectorRegistry()))
                 .hasMessageContaining("server.p12").hasMessageNotContaining("wrong-password-5");
     }
 
@@ -217,7 +202,7 @@ class IngestSecurityIT {
         post("Bearer " + TOKEN);
         post("Bearer not-" + TOKEN);
 
-        assertThat(logs.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage())
+        assertThat(LOGS.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage())
                 .doesNotContain(TOKEN, FILE_TOKEN, PASSWORD));
     }
 }

@@ -6,19 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.client.CollectorRegistry;
-import io.streamlearn.common.config.KafkaSettings;
-import io.streamlearn.common.kafka.KafkaClients;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
-import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.dataset.Dataset;
 import io.streamlearn.ingest.replay.HttpReplayer;
 import io.streamlearn.ingest.KafkaReads;
 import io.streamlearn.ingest.replay.DriftInjector;
 import io.streamlearn.ingest.replay.KafkaReplayer;
+import io.streamlearn.ingest.testing.RunningIngest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,16 +39,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ingest API on a real in-process Kafka broker. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,34 +54,14 @@ class IngestServerIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String GOOD = "{\"features\": [0.5, 1, 0, -2], \"label\": 1}";
 
+    @RegisterExtension
+    static final RunningIngest INGEST = new RunningIngest(2,
+            () -> new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50, Duration.ofSeconds(3), 2));
+
     private final HttpClient http = HttpClient.newHttpClient();
-    private final CollectorRegistry registry = new CollectorRegistry();
-    private EmbeddedKafka broker;
-    private KafkaSettings kafka;
-    private IngestServer server;
-    private URI base;
-
-    @BeforeAll
-    void start() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        IngestConfig config = new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50, Duration.ofSeconds(3), 2);
-        server = IngestServer.start(config, kafka, registry);
-        base = URI.create("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+        return http.send(HttpRequest.newBuilder(INGEST.uri(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -164,7 +139,7 @@ class IngestServerIT {
         HttpResponse<String> large = post("/v1/samples", "[" + (GOOD + ",").repeat(200) + GOOD + "]");
         assertThat(large.statusCode()).isEqualTo(413);
         assertThat(json(large).get("error").asText()).contains("8192 bytes");
-        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples"))
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(INGEST.uri("/v1/samples"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
                         ("[" + (GOOD + ",").repeat(400) + GOOD + "]").getBytes(StandardCharsets.UTF_8))))
@@ -175,7 +150,7 @@ class IngestServerIT {
         assertThat(post("/v1/samples", "text/plain", GOOD).statusCode()).isEqualTo(415);
         assertThat(post("/v1/samples", "application/json; charset=ISO-8859-1", GOOD).statusCode()).isEqualTo(415);
         assertThat(post("/v2/samples", GOOD).statusCode()).isEqualTo(404);
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples")).GET().build(),
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(INGEST.uri("/v1/samples")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(get.headers().firstValue("Allow")).hasValue("POST");
@@ -198,13 +173,13 @@ class IngestServerIT {
     @Test
     @Order(4)
     void shouldAnswerHealthAndCountMetrics() throws Exception {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET().build(),
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(INGEST.uri("/healthz")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(metric("streamlearn_ingest_records_accepted_total", "samples", "json")).isGreaterThanOrEqualTo(2);
-        assertThat(registry.getSampleValue("streamlearn_ingest_request_seconds_count", new String[] {"endpoint"},
-                new String[] {"samples"})).isGreaterThan(5);
+        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_request_seconds_count",
+                new String[] {"endpoint"}, new String[] {"samples"})).isGreaterThan(5);
         assertThat(metric("streamlearn_ingest_request_bytes_total", "samples")).isGreaterThan(1000);
     }
 
@@ -220,7 +195,7 @@ class IngestServerIT {
         }
         Map<TopicPartition, Long> before = endOffsets();
 
-        long sent = new HttpReplayer(base, 40, 0, 0).replay(new Dataset("synthetic", features, labels),
+        long sent = new HttpReplayer(INGEST.base(), 40, 0, 0).replay(new Dataset("synthetic", features, labels),
                 (count, elapsed) -> { });
 
         assertThat(sent).isEqualTo(n);
@@ -243,7 +218,7 @@ class IngestServerIT {
                 "{\"id\": \"f-ndjson\", \"features\": [1, 2, 3, 4], \"label\": 2, \"timestamp\": 77}\n");
         HttpResponse<String> csv = post("/v1/samples", "text/csv",
                 "id,a,b,c,d,label,timestamp\r\nf-csv,1,2,3,4,2,77\r\n");
-        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(base.resolve("/v1/samples"))
+        HttpResponse<String> protobuf = http.send(HttpRequest.newBuilder(INGEST.uri("/v1/samples"))
                 .header("Content-Type", "application/x-protobuf")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(delimited.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -270,7 +245,7 @@ class IngestServerIT {
 
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(json(ready).get("status").asText()).isEqualTo("ready");
-        assertThat(registry.getSampleValue("streamlearn_ingest_kafka_ready")).isEqualTo(1);
+        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_kafka_ready")).isEqualTo(1);
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.headers().firstValue("Content-Type")).hasValue("application/yaml");
         assertThat(openApi.body()).startsWith("openapi: 3.").contains("/v1/samples:");
@@ -287,18 +262,18 @@ class IngestServerIT {
             features[i] = new float[] {i, 0f, 0f, 1f};
             labels[i] = i % 3;
         }
-        Map<TopicPartition, Long> before = KafkaReads.endOffsets(kafka, List.of(Topics.SAMPLES));
+        Map<TopicPartition, Long> before = KafkaReads.endOffsets(INGEST.kafka(), List.of(Topics.SAMPLES));
         List<Long> progress = new ArrayList<>();
 
         long sent;
-        try (KafkaReplayer replayer = new KafkaReplayer(kafka, 64, 0)) {
+        try (KafkaReplayer replayer = new KafkaReplayer(INGEST.kafka(), 64, 0)) {
             sent = replayer.replay(new Dataset("synthetic", features, labels), 0, n,
                     DriftInjector.labelPermutation(150, 1, 3), (count, elapsed) -> progress.add(count));
         }
 
         assertThat(sent).isEqualTo(n);
         assertThat(progress).hasSize(5).last().isEqualTo((long) n);
-        List<Sample> produced = KafkaReads.read(kafka, Topics.SAMPLES, before).stream()
+        List<Sample> produced = KafkaReads.read(INGEST.kafka(), Topics.SAMPLES, before).stream()
                 .map(r -> decode(Topics.SAMPLES, r.value())).toList();
         assertThat(produced).hasSize(n);
         assertThat(produced).allSatisfy(s -> {
@@ -313,7 +288,7 @@ class IngestServerIT {
     void shouldFinishARequestInFlightWhenClosedAndAcceptNoMore() throws Exception {
         CollectorRegistry own = new CollectorRegistry();
         IngestServer closing = IngestServer.start(new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50,
-                Duration.ofSeconds(3), 2), kafka, own);
+                Duration.ofSeconds(3), 2), INGEST.kafka(), own);
         URI uri = URI.create("http://127.0.0.1:" + closing.port() + "/v1/samples");
         byte[] body = "{\"id\": \"in-flight\", \"features\": [1, 2, 3, 4], \"label\": 0}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -356,7 +331,7 @@ class IngestServerIT {
         }
         byte[] body = ndjson.toString().getBytes(StandardCharsets.UTF_8);
         try (IngestServer large = IngestServer.start(new IngestConfig("127.0.0.1", 0, 4, 3, 1 << 20, 10_000,
-                Duration.ofSeconds(3), 2), kafka, new CollectorRegistry());
+                Duration.ofSeconds(3), 2), INGEST.kafka(), new CollectorRegistry());
              Socket socket = new Socket("127.0.0.1", large.port())) {
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
@@ -380,7 +355,7 @@ class IngestServerIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(INGEST.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static <V> V decode(Topic<String, V> topic, byte[] value) {
@@ -390,47 +365,26 @@ class IngestServerIT {
     private double metric(String name, String... labelValues) {
         String second = name.contains("rejected") ? "reason" : name.contains("accepted") ? "format" : "status";
         String[] labels = labelValues.length == 1 ? new String[] {"endpoint"} : new String[] {"endpoint", second};
-        Double value = registry.getSampleValue(name, labels, labelValues);
+        Double value = INGEST.registry().getSampleValue(name, labels, labelValues);
         return value == null ? 0 : value;
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(KafkaClients.consumer(kafka, "ingest-it", null),
-                Topics.SAMPLES.keySerde().deserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-    }
-
     private Map<TopicPartition, Long> endOffsets() {
-        try (KafkaConsumer<String, byte[]> c = consumer()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (Topic<?, ?> t : List.of(Topics.SAMPLES, Topics.EVENTS, Topics.LABELS)) {
-                for (PartitionInfo p : c.partitionsFor(t.name())) {
-                    partitions.add(new TopicPartition(p.topic(), p.partition()));
-                }
-            }
-            return new HashMap<>(c.endOffsets(partitions));
-        }
+        return KafkaReads.endOffsets(INGEST.kafka(), List.of(Topics.SAMPLES, Topics.EVENTS, Topics.LABELS));
     }
 
-    /** Reads the topic from the start until every wanted key is seen (or 15 s pass), decoding the values. */
+    /**
+     * The wanted keys' records on the topic, decoded. Reading up to the current end suffices: a 202 comes only
+     * after an acks=all producer's acknowledgement, so the records are below the end offsets by then.
+     */
     private <V> Map<String, V> read(Topic<String, V> topic, List<String> keys) {
         Map<String, V> found = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = consumer()) {
-            List<TopicPartition> partitions = c.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!found.keySet().containsAll(keys) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (keys.contains(r.key())) {
-                        found.put(r.key(), topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
-                    }
-                }
+        for (ConsumerRecord<String, byte[]> r : KafkaReads.readAll(INGEST.kafka(), topic)) {
+            if (keys.contains(r.key())) {
+                found.put(r.key(), decode(topic, r.value()));
             }
         }
         assertThat(found.keySet()).as("records on " + topic).containsExactlyInAnyOrderElementsOf(keys);
         return found;
     }
-
 }
