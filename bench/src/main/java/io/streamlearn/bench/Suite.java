@@ -204,7 +204,7 @@ final class Suite {
             latencyRows(kafka, state, ALO, drain, ", " + fmt(drainHalf) + "/s (half the drain rate)", Target.NONE);
         }
         notes.put("5", "Events produced at " + fmt(rate) + "/s (" + latencyRateOrigin() + ") by an "
-                + "idempotent producer without linger; latency from handing the event to the producer to a "
+                + "idempotent producer with linger.ms 1; latency from handing the event to the producer to a "
                 + "consumer of `predictions` seeing its prediction (read_committed under exactly_once_v2, "
                 + "read_uncommitted under at_least_once). " + fmt(plan.warmupSeconds()) + " s warm-up, then "
                 + plan.segments() + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
