@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,7 +248,7 @@ final class Suite {
         return r.probes().stream()
                 .map(p -> fmt(p.rate()) + ": " + (p.sustained() ? "" : "not ")
                         + String.format(Locale.ROOT, "sustained (%.3f)", p.slope()))
-                .reduce((a, b) -> a + ", " + b).orElse("none");
+                .collect(Collectors.joining(", "));
     }
 
     private String latencyRateOrigin() {

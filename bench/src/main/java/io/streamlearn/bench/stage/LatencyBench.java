@@ -1,18 +1,13 @@
 package io.streamlearn.bench.stage;
 
-import io.streamlearn.bench.kafka.BenchTopics;
 import io.streamlearn.bench.kafka.EventLoad;
 import io.streamlearn.bench.kafka.PredictionWatch;
 import io.streamlearn.bench.report.Stats;
 import io.streamlearn.common.config.KafkaSettings;
-import io.streamlearn.common.topic.Topics;
-import io.streamlearn.scorer.ScorerConfig;
-import io.streamlearn.scorer.ScorerService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,37 +36,19 @@ public final class LatencyBench {
     }
 
     public static Result scorer(KafkaSettings kafka, Path stateDir, String guarantee, Plan plan, String runId) {
-        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name(), Topics.SAMPLES.name()));
-        ScorerConfig config = ScorerApps.config("bench-latency-" + runId, guarantee, stateDir);
-        try (ScorerService scorer = ScorerApps.scorer(config, kafka)) {
-            ScorerApps.awaitRunning(scorer);
-            return measure(kafka, guarantee, plan, runId);
-        }
+        return ScorerApps.whileScorerRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
+                () -> measure(kafka, guarantee, plan, runId));
     }
 
     public static Result passThrough(KafkaSettings kafka, Path stateDir, String guarantee, Plan plan, String runId) {
-        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name()));
-        ScorerConfig config = ScorerApps.config("bench-latency-" + runId, guarantee, stateDir);
-        try (KafkaStreams streams = ScorerApps.passThrough(config, kafka, Topics.PREDICTIONS.name())) {
-            ScorerApps.awaitRunning(streams);
-            return measure(kafka, guarantee, plan, runId);
-        }
+        return ScorerApps.whilePassThroughRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
+                () -> measure(kafka, guarantee, plan, runId));
     }
 
     private static Result measure(KafkaSettings kafka, String guarantee, Plan plan, String runId) {
-        String prefix = "lat-" + runId + "-";
-        boolean readCommitted = ScorerConfig.EXACTLY_ONCE_V2.equals(guarantee);
-        EventLoad load = new EventLoad(kafka, prefix, plan.rate(), plan.totalSeconds());
-        PredictionWatch watch = new PredictionWatch(kafka, Topics.PREDICTIONS.name(), prefix,
-                load.sequenceAt(plan.totalSeconds()) + 1, readCommitted, false);
-        try (load; watch) {
-            watch.start();
-            load.start();
-            ScorerApps.sleep((long) (plan.totalSeconds() * 1000));
-            load.stop();
-            ScorerApps.sleep(DRAIN_MS);
-        }
-        return percentiles(load, watch, plan, runId);
+        LiveRun run = LiveRun.drive(kafka, guarantee, "lat-" + runId + "-", plan.rate(), plan.totalSeconds(),
+                DRAIN_MS);
+        return percentiles(run.load(), run.watch(), plan, runId);
     }
 
     static Result percentiles(EventLoad load, PredictionWatch watch, Plan plan, String runId) {

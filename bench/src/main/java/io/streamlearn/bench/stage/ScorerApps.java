@@ -1,13 +1,16 @@
 package io.streamlearn.bench.stage;
 
 import io.prometheus.client.CollectorRegistry;
+import io.streamlearn.bench.kafka.BenchTopics;
 import io.streamlearn.bench.kafka.PassThrough;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
+import io.streamlearn.common.topic.Topics;
 import io.streamlearn.scorer.ScorerConfig;
 import io.streamlearn.scorer.ScorerService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -43,6 +46,29 @@ final class ScorerApps {
         KafkaStreams streams = PassThrough.create(config, kafka, output);
         streams.start();
         return streams;
+    }
+
+    /**
+     * Runs {@code work} while a fresh scorer runs on emptied events and samples topics, then stops the scorer.
+     */
+    static <T> T whileScorerRuns(KafkaSettings kafka, Path stateDir, String guarantee, String applicationId,
+                                 Supplier<T> work) {
+        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name(), Topics.SAMPLES.name()));
+        try (ScorerService scorer = scorer(config(applicationId, guarantee, stateDir), kafka)) {
+            awaitRunning(scorer);
+            return work.get();
+        }
+    }
+
+    /** Runs {@code work} while a fresh pass-through, configured as the scorer, runs on an emptied events topic. */
+    static <T> T whilePassThroughRuns(KafkaSettings kafka, Path stateDir, String guarantee, String applicationId,
+                                      Supplier<T> work) {
+        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name()));
+        try (KafkaStreams streams = passThrough(config(applicationId, guarantee, stateDir), kafka,
+                Topics.PREDICTIONS.name())) {
+            awaitRunning(streams);
+            return work.get();
+        }
     }
 
     /** Waits until the pass-through's stream thread runs (joined its group, got its partitions). */

@@ -1,16 +1,11 @@
 package io.streamlearn.bench.stage;
 
-import io.streamlearn.bench.kafka.BenchTopics;
 import io.streamlearn.bench.kafka.EventLoad;
 import io.streamlearn.bench.kafka.PredictionWatch;
 import io.streamlearn.common.config.KafkaSettings;
-import io.streamlearn.common.topic.Topics;
-import io.streamlearn.scorer.ScorerConfig;
-import io.streamlearn.scorer.ScorerService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,22 +51,14 @@ public final class SustainableRate {
 
     public static Result scorer(KafkaSettings kafka, Path stateDir, String guarantee, double start, Plan plan,
                                 String runId) {
-        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name(), Topics.SAMPLES.name()));
-        ScorerConfig config = ScorerApps.config("bench-sustainable-" + runId, guarantee, stateDir);
-        try (ScorerService scorer = ScorerApps.scorer(config, kafka)) {
-            ScorerApps.awaitRunning(scorer);
-            return search(kafka, guarantee, start, plan, runId);
-        }
+        return ScorerApps.whileScorerRuns(kafka, stateDir, guarantee, "bench-sustainable-" + runId,
+                () -> search(kafka, guarantee, start, plan, runId));
     }
 
     public static Result passThrough(KafkaSettings kafka, Path stateDir, String guarantee, double start, Plan plan,
                                      String runId) {
-        BenchTopics.truncate(kafka, List.of(Topics.EVENTS.name()));
-        ScorerConfig config = ScorerApps.config("bench-sustainable-" + runId, guarantee, stateDir);
-        try (KafkaStreams streams = ScorerApps.passThrough(config, kafka, Topics.PREDICTIONS.name())) {
-            ScorerApps.awaitRunning(streams);
-            return search(kafka, guarantee, start, plan, runId);
-        }
+        return ScorerApps.whilePassThroughRuns(kafka, stateDir, guarantee, "bench-sustainable-" + runId,
+                () -> search(kafka, guarantee, start, plan, runId));
     }
 
     /**
@@ -110,18 +97,8 @@ public final class SustainableRate {
     }
 
     private static Probe probe(KafkaSettings kafka, String guarantee, double rate, Plan plan, String runId) {
-        String prefix = "sus-" + runId + "-";
-        EventLoad load = new EventLoad(kafka, prefix, rate, plan.totalSeconds());
-        PredictionWatch watch = new PredictionWatch(kafka, Topics.PREDICTIONS.name(), prefix,
-                load.sequenceAt(plan.totalSeconds()) + 1, ScorerConfig.EXACTLY_ONCE_V2.equals(guarantee), false);
-        try (load; watch) {
-            watch.start();
-            load.start();
-            ScorerApps.sleep((long) (plan.totalSeconds() * 1000));
-            load.stop();
-            ScorerApps.sleep(DRAIN_MS);
-        }
-        Probe p = judge(load, watch, plan);
+        LiveRun run = LiveRun.drive(kafka, guarantee, "sus-" + runId + "-", rate, plan.totalSeconds(), DRAIN_MS);
+        Probe p = judge(run.load(), run.watch(), plan);
         log.info("probe {} at {} events/s: sent {} of schedule, {} missing, latency slope {} -> {}", runId, rate,
                 p.sentRatio(), p.missing(), p.slope(), p.sustained() ? "sustained" : "not sustained");
         return p;
