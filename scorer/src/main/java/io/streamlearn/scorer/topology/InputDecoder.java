@@ -15,7 +15,8 @@ import java.util.Arrays;
  * from the record's own bytes into a {@code float[]} by {@link PackedFloats}: the generated parser appends them one
  * by one to a boxed-list-like buffer, which measured as a third of the scorer's stream thread. It accepts and rejects
  * exactly what the generated parsers do (checked by a differential test), including unpacked and split feature runs
- * and unknown fields.
+ * and unknown fields. A caller may pass an array to decode the features into: it is the input's features when they
+ * fill it exactly, so a scorer that reuses its arrays allocates nothing per record for them.
  */
 final class InputDecoder {
     private static final int ID = 1;
@@ -29,19 +30,23 @@ final class InputDecoder {
     }
 
     static Input event(byte[] value) throws InvalidProtocolBufferException {
-        return decode(value, false);
+        return decode(value, false, NONE);
     }
 
     static Input sample(byte[] value) throws InvalidProtocolBufferException {
-        return decode(value, true);
+        return decode(value, true, NONE);
     }
 
-    private static Input decode(byte[] value, boolean sample) throws InvalidProtocolBufferException {
+    /**
+     * Decodes an event ({@code sample} false) or a sample, its features into {@code into} as far as they fit; the
+     * returned features are {@code into} itself exactly when there are {@code into.length} of them.
+     */
+    static Input decode(byte[] value, boolean sample, float[] into) throws InvalidProtocolBufferException {
         if (value == null || value.length == 0) {
             throw new InvalidProtocolBufferException("empty payload"); // as ProtoSerde: a record with no fields
         }
         try {
-            return read(value, CodedInputStream.newInstance(value), sample);
+            return read(value, CodedInputStream.newInstance(value), sample, into);
         } catch (InvalidProtocolBufferException e) {
             throw e;
         } catch (IOException e) {
@@ -49,9 +54,9 @@ final class InputDecoder {
         }
     }
 
-    private static Input read(byte[] value, CodedInputStream in, boolean sample) throws IOException {
+    private static Input read(byte[] value, CodedInputStream in, boolean sample, float[] into) throws IOException {
         String id = "";
-        float[] features = NONE;
+        float[] features = into;
         int count = 0;
         int label = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {

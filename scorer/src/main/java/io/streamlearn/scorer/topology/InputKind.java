@@ -10,14 +10,14 @@ import io.streamlearn.scorer.metrics.ScorerMetrics;
 enum InputKind {
     EVENTS(Topics.EVENTS, Prediction.Source.EVENT, ScorerMetrics.EVENT) {
         @Override
-        Input decode(byte[] value) throws InvalidProtocolBufferException {
-            return InputDecoder.event(value);
+        Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException {
+            return InputDecoder.decode(value, false, into);
         }
     },
     SAMPLES(Topics.SAMPLES, Prediction.Source.SAMPLE, ScorerMetrics.SAMPLE) {
         @Override
-        Input decode(byte[] value) throws InvalidProtocolBufferException {
-            return InputDecoder.sample(value);
+        Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException {
+            return InputDecoder.decode(value, true, into);
         }
     };
 
@@ -35,7 +35,8 @@ enum InputKind {
         this.metricLabel = metricLabel;
     }
 
-    abstract Input decode(byte[] value) throws InvalidProtocolBufferException;
+    /** Decodes a record's value, its features into {@code into} when they fill it (see {@link InputDecoder}). */
+    abstract Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException;
 
     /** Whether its records carry labels, so that a candidate can be judged on them. */
     boolean labeled() {

@@ -19,7 +19,9 @@ import io.streamlearn.scorer.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -307,6 +309,37 @@ class ScorerTopologyTest {
         assertThat(metric("streamlearn_scorer_batch_size_sum")).isEqualTo(6);
         assertThat(metric("streamlearn_scorer_batch_wait_seconds_count")).isEqualTo(2);
         assertThat(metric("streamlearn_scorer_batch_wait_seconds_sum")).isEqualTo(0.005);
+    }
+
+    @Test
+    void shouldScoreEveryRecordOnItsOwnFeaturesWhileReusingFeatureArrays() {
+        startDriver(config(stateDir).with(new ScorerConfig.Batching(4, 5)));
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        int held = ScoringProcessor.MAX_DECODED_FACTOR * 4 + 3; // more than are kept decoded: read back from the store
+        for (int i = 0; i < held; i++) {
+            pipeOneHot("h" + i, i % CLASSES, expected);
+        }
+        publish(TestModels.snapshot(1, INPUT, CLASSES));
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+        for (int i = 0; i < 14; i++) {
+            pipeOneHot("e" + i, (2 * i + 1) % CLASSES, expected);
+            if (i % 5 == 0) { // dead letters whose arrays go back for reuse half-written
+                events.pipeInput("bad" + i, event("bad" + i, 9, Float.NaN, 9, 9));
+                events.pipeInput("short" + i, event("short" + i, 9, 9));
+            }
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+
+        assertThat(predictions.readValuesToList()).extracting(p -> Map.entry(p.getId(), p.getPredictedClass()))
+                .containsExactlyElementsOf(expected.entrySet());
+        assertThat(deadLetters.readValuesToList()).hasSize(6);
+    }
+
+    private void pipeOneHot(String id, int hot, Map<String, Integer> expected) {
+        float[] features = new float[INPUT];
+        features[hot] = 1;
+        events.pipeInput(id, event(id, features));
+        expected.put(id, hot);
     }
 
     @Test
