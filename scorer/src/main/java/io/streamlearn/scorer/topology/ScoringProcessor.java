@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * deleted once scored. Only when more than {@link #MAX_DECODED_FACTOR} batches wait (no model loaded yet), or after
  * a restart restored some, does every waiting record go to the store at once and get read back from it. Features
  * are decoded into arrays the processor reuses once their rows are scored: a fresh 3 KiB array per event was the
- * scorer's largest allocation.
+ * largest allocation of the scorer's own code.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], String, Outcome> {
     private static final Logger log = LoggerFactory.getLogger(ScoringProcessor.class);
@@ -76,7 +76,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
     private final List<Row> decoded = new ArrayList<>();
     private boolean decodedComplete = true;
     /** Feature arrays of scored or discarded rows, for the next records to decode into. */
-    private final ArrayDeque<float[]> spareFeatures = new ArrayDeque<>();
+    private final ArrayDeque<float[]> spares = new ArrayDeque<>();
 
     ScoringProcessor(InputKind kind, String bufferStoreName, ScorerConfig config, ServingModels serving,
                      ScorerMetrics metrics) {
@@ -207,14 +207,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
 
     /** An array to decode one record's features into. */
     private float[] spareFeatures() {
-        float[] spare = spareFeatures.pollLast();
+        float[] spare = spares.pollLast();
         return spare != null ? spare : new float[inputSize];
     }
 
     /** Keeps {@code features} for reuse; nothing may read it afterwards. At most as many as rows held decoded. */
     private void release(float[] features) {
-        if (features.length == inputSize && spareFeatures.size() < MAX_DECODED_FACTOR * batching.maxSize()) {
-            spareFeatures.addLast(features);
+        if (features.length == inputSize && spares.size() < MAX_DECODED_FACTOR * batching.maxSize()) {
+            spares.addLast(features);
         }
     }
 
