@@ -72,7 +72,12 @@ class TrainerCrashRecoveryIT {
     private static final int PARTITIONS = 2;
     private static final int SAMPLES = 12_000;
     private static final int PER_TICK = 20;
-    private static final long TICK_MS = 20;
+    /**
+     * 400 samples a second: producing all takes 30 s, longer than three kill-and-restart cycles (5–6 s each on 2
+     * cores), so every kill falls while samples still arrive. At 1,000 a second the trainer, which learns faster,
+     * had caught up with the last sample before the third kill in one CI run.
+     */
+    private static final long TICK_MS = 50;
     private static final int KILLS = 3;
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Positions in the stream of records the trainer cannot learn, sent between the samples. */
