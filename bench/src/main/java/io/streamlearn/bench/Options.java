@@ -14,7 +14,7 @@ import java.util.Set;
  * @param out     the Markdown document whose generated section is replaced
  * @param python  the PyTorch peer script
  * @param workDir scratch space (state directories, child process logs)
- * @param latencyRate events/s for the latency rows instead of half the scoring row's rate; NaN when not given
+ * @param latencyRate events/s for the latency rows instead of half the scorer's sustainable rate; NaN when not given
  */
 public record Options(boolean quick, boolean longRun, Set<String> only, Path out, Path python, Path workDir,
                       double latencyRate) {
@@ -29,7 +29,7 @@ public record Options(boolean quick, boolean longRun, Set<String> only, Path out
               --out     Markdown file whose generated section is replaced (default docs/benchmarks.md)
               --python  the PyTorch peer (default bench/python/torch_peer.py)
               --work    scratch directory (default bench/target/benchmark)
-              --latency-rate  events/s for the latency rows (default: half the scoring row's median rate)""".formatted(STAGES);
+              --latency-rate  events/s for the latency rows (default: half the scorer's measured sustainable rate)""".formatted(STAGES);
 
     public static Options parse(String[] args) {
         boolean quick = false;
@@ -60,15 +60,17 @@ public record Options(boolean quick, boolean longRun, Set<String> only, Path out
     }
 
     private static double positive(String option, String value) {
+        String problem = option + " needs a positive number, got '" + value + "'\n" + USAGE;
+        double v;
         try {
-            double v = Double.parseDouble(value);
-            if (v > 0 && Double.isFinite(v)) {
-                return v;
-            }
+            v = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a positive number, got '" + value + "'\n" + USAGE, e);
+            throw new IllegalArgumentException(problem, e);
         }
-        throw new IllegalArgumentException(option + " needs a positive number, got '" + value + "'\n" + USAGE);
+        if (!(v > 0 && Double.isFinite(v))) {
+            throw new IllegalArgumentException(problem);
+        }
+        return v;
     }
 
     private static String value(String[] args, int i) {
