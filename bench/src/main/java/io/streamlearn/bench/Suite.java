@@ -21,6 +21,7 @@ import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.scorer.ScorerConfig;
+import io.streamlearn.scorer.topology.ScorerTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ final class Suite {
     private static final String EOS = ScorerConfig.EXACTLY_ONCE_V2;
     /** A Kafka Streams producer setting, passed through streamlearn.kafka.client.* like any client setting. */
     private static final String STREAMS_PRODUCER_LINGER = "producer.linger.ms";
-    private static final int TUNED_LINGER_MS = 5;
+    /** The latency rows' comparison: the streams producer without linger (the scorer's default lingers 1 ms). */
+    private static final int COMPARED_LINGER_MS = 0;
 
     private final Options options;
     private final TorchPeer torch;
@@ -191,11 +193,11 @@ final class Suite {
         double rate = Double.isNaN(options.latencyRate()) ? halfSustainable(kafka, state, drainHalf)
                 : options.latencyRate();
         LatencyBench.Plan plan = new LatencyBench.Plan(rate, options.seconds(4), SPREAD_REPS, options.seconds(4));
-        KafkaSettings lowLinger = new KafkaSettings(kafka.bootstrapServers(), kafka.partitions(),
-                kafka.replicationFactor(), Map.of(STREAMS_PRODUCER_LINGER, Integer.toString(TUNED_LINGER_MS)));
+        KafkaSettings otherLinger = new KafkaSettings(kafka.bootstrapServers(), kafka.partitions(),
+                kafka.replicationFactor(), Map.of(STREAMS_PRODUCER_LINGER, Integer.toString(COMPARED_LINGER_MS)));
         latencyRows(kafka, state, ALO, plan, "", Target.oursAtMost(20, "ms"));
         latencyRows(kafka, state, EOS, plan, "", Target.NONE);
-        latencyRows(lowLinger, state, ALO, plan, ", linger " + TUNED_LINGER_MS + " ms", Target.NONE);
+        latencyRows(otherLinger, state, ALO, plan, ", linger " + COMPARED_LINGER_MS + " ms", Target.NONE);
         LatencyBench.Plan fixed = new LatencyBench.Plan(FIXED_LATENCY_RATE, plan.warmupSeconds(), plan.segments(),
                 plan.segmentSeconds());
         latencyRows(kafka, state, ALO, fixed, ", " + fmt(FIXED_LATENCY_RATE) + "/s", Target.NONE);
@@ -211,11 +213,12 @@ final class Suite {
                 + plan.segments() + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
                 + "Scorer with its defaults otherwise (commit interval 100 ms, batches of up to "
                 + ScorerConfig.Batching.DEFAULT.maxSize() + " within " + ScorerConfig.Batching.DEFAULT.maxWaitMs()
-                + " ms, streams producer linger.ms 0); the pass-through runs with the same streams properties. "
-                + "'linger " + TUNED_LINGER_MS + " ms': both applications' Kafka Streams producers configured with "
-                + "linger.ms=" + TUNED_LINGER_MS + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER
-                + " (the scorer's default is 0: a scored micro-batch reaches the producer at once and its ~150-byte "
-                + "predictions never fill a producer batch, so any linger is added whole to each prediction; Kafka "
+                + " ms, streams producer linger.ms " + ScorerTopology.PRODUCER_LINGER_DEFAULT_MS + ", max.task.idle.ms "
+                + "-1); the pass-through runs with the same streams properties. 'linger " + COMPARED_LINGER_MS
+                + " ms': both applications' Kafka Streams producers configured with linger.ms=" + COMPARED_LINGER_MS
+                + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER + " (the scorer's default until "
+                + "2026-11-29: ~150-byte predictions never fill a producer batch, so a linger is added whole to each "
+                + "prediction, but without one each task's micro-batch leaves in its own produce request; Kafka "
                 + "Streams' own default is 100 ms). The '" + fmt(FIXED_LATENCY_RATE) + "/s' rows run the same "
                 + "at-least-once setup at a fixed rate, for comparison across runs. The 'half the drain rate' rows "
                 + "run it at half the scorer's rate in row 'Scoring' (the rule of earlier runs): that rate drains a "

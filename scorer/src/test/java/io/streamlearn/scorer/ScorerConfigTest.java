@@ -98,6 +98,7 @@ class ScorerConfigTest {
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 250L)
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
                 .containsEntry(StreamsConfig.POLL_MS_CONFIG, 2L)
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class)
                 .containsEntry("security.protocol", "SSL");
@@ -105,18 +106,18 @@ class ScorerConfigTest {
     }
 
     @Test
-    void shouldNotLingerOnPredictionsUnlessTheOperatorSetsALinger() {
+    void shouldLingerOneMillisecondOnPredictionsUnlessTheOperatorSetsALinger() {
         ScorerConfig config = new ScorerConfig("m", 4, "scorer-x", "at_least_once", Path.of("/data/scorer"), 100, 1);
         KafkaSettings none = new KafkaSettings("broker:9093", 3, (short) 1, Map.of());
         KafkaSettings allClients = new KafkaSettings("broker:9093", 3, (short) 1, Map.of("linger.ms", "20"));
         KafkaSettings streamsProducer = new KafkaSettings("broker:9093", 3, (short) 1,
                 Map.of("producer.linger.ms", "7"));
 
-        assertThat(ScorerTopology.streamsProperties(config, none)).containsEntry("producer.linger.ms", 0);
+        assertThat(ScorerTopology.streamsProperties(config, none)).containsEntry("producer.linger.ms", 1);
         assertThat(ScorerTopology.streamsProperties(config, allClients)).containsEntry("linger.ms", "20")
                 .doesNotContainKey("producer.linger.ms");
         assertThat(ScorerTopology.streamsProperties(config, streamsProducer)).containsEntry("producer.linger.ms", "7");
         assertThat(new StreamsConfig(ScorerTopology.streamsProperties(config, none)).getProducerConfigs("c"))
-                .containsEntry("linger.ms", 0);
+                .containsEntry("linger.ms", 1);
     }
 }
