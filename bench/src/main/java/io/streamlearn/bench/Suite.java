@@ -211,6 +211,8 @@ final class Suite {
                 + "consumer of `predictions` seeing its prediction (read_committed under exactly_once_v2, "
                 + "read_uncommitted under at_least_once). " + fmt(plan.warmupSeconds()) + " s warm-up, then "
                 + plan.segments() + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
+                + "Before each application's run the page cache's dirty pages are written back (`sync`): the broker "
+                + "writes to this machine's disk, and the write-back of the run before would fall into this one. "
                 + "Scorer with its defaults otherwise (commit interval 100 ms, batches of up to "
                 + ScorerConfig.Batching.DEFAULT.maxSize() + " within " + ScorerConfig.Batching.DEFAULT.maxWaitMs()
                 + " ms, streams producer linger.ms " + ScorerTopology.PRODUCER_LINGER_DEFAULT_MS + ", max.task.idle.ms "

@@ -18,7 +18,7 @@ public final class Machine {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("CPU", cpuModel());
         d.put("cores", Runtime.getRuntime().availableProcessors() + " (as the JVM sees them)");
-        d.put("memory", meminfo("MemTotal").map(kb -> Math.round(kb / 1024.0 / 1024.0) + " GiB").orElse("unknown"));
+        d.put("memory", meminfoKb("MemTotal").map(kb -> Math.round(kb / 1024.0 / 1024.0) + " GiB").orElse("unknown"));
         d.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         d.put("OS", osRelease() + ", kernel " + System.getProperty("os.version"));
         d.put("environment", "OMP_NUM_THREADS=" + env("OMP_NUM_THREADS") + ", OPENBLAS_CORETYPE="
@@ -56,7 +56,8 @@ public final class Machine {
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
     }
 
-    private static Optional<Long> meminfo(String key) {
+    /** A {@code /proc/meminfo} value in KiB, if the line is there. */
+    public static Optional<Long> meminfoKb(String key) {
         return lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith(key + ":"))
                 .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")));
     }
