@@ -49,8 +49,6 @@ final class Suite {
     private static final double FIXED_LATENCY_RATE = 10_000;
     private static final String ALO = ScorerConfig.AT_LEAST_ONCE;
     private static final String EOS = ScorerConfig.EXACTLY_ONCE_V2;
-    /** A Kafka Streams producer setting, passed through streamlearn.kafka.client.* like any client setting. */
-    private static final String STREAMS_PRODUCER_LINGER = "producer.linger.ms";
     /** The latency rows' comparison: the streams producer without linger (the scorer's default lingers 1 ms). */
     private static final int COMPARED_LINGER_MS = 0;
 
@@ -194,7 +192,7 @@ final class Suite {
                 : options.latencyRate();
         LatencyBench.Plan plan = new LatencyBench.Plan(rate, options.seconds(4), SPREAD_REPS, options.seconds(4));
         KafkaSettings otherLinger = new KafkaSettings(kafka.bootstrapServers(), kafka.partitions(),
-                kafka.replicationFactor(), Map.of(STREAMS_PRODUCER_LINGER, Integer.toString(COMPARED_LINGER_MS)));
+                kafka.replicationFactor(), Map.of(ScorerTopology.PRODUCER_LINGER_MS, Integer.toString(COMPARED_LINGER_MS)));
         latencyRows(kafka, state, ALO, plan, "", Target.oursAtMost(20, "ms"));
         latencyRows(kafka, state, EOS, plan, "", Target.NONE);
         latencyRows(otherLinger, state, ALO, plan, ", linger " + COMPARED_LINGER_MS + " ms", Target.NONE);
@@ -218,7 +216,7 @@ final class Suite {
                 + " ms, streams producer linger.ms " + ScorerTopology.PRODUCER_LINGER_DEFAULT_MS + ", max.task.idle.ms "
                 + "-1); the pass-through runs with the same streams properties. 'linger " + COMPARED_LINGER_MS
                 + " ms': both applications' Kafka Streams producers configured with linger.ms=" + COMPARED_LINGER_MS
-                + " through streamlearn.kafka.client." + STREAMS_PRODUCER_LINGER + " (the scorer's default until "
+                + " through streamlearn.kafka.client." + ScorerTopology.PRODUCER_LINGER_MS + " (the scorer's default until "
                 + "2026-11-29: ~150-byte predictions never fill a producer batch, so a linger is added whole to each "
                 + "prediction, but without one each task's micro-batch leaves in its own produce request; Kafka "
                 + "Streams' own default is 100 ms). The '" + fmt(FIXED_LATENCY_RATE) + "/s' rows run the same "

@@ -2,13 +2,13 @@ package io.streamlearn.bench.stage;
 
 import io.streamlearn.bench.kafka.EventLoad;
 import io.streamlearn.bench.kafka.PredictionWatch;
+import io.streamlearn.bench.report.Format;
 import io.streamlearn.bench.report.Stats;
 import io.streamlearn.common.config.KafkaSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +87,6 @@ public final class LatencyBench {
     }
 
     private static String perSegment(List<Double> ms) {
-        return ms.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).collect(Collectors.joining(" / "));
+        return ms.stream().map(Format::number).collect(Collectors.joining(" / "));
     }
 }

@@ -24,17 +24,8 @@ final class InputDecoder {
     private static final int SAMPLE_LABEL = 3;
     private static final int SAMPLE_TIMESTAMP = 4;
     private static final int EVENT_TIMESTAMP = 3;
-    private static final float[] NONE = new float[0];
 
     private InputDecoder() {
-    }
-
-    static Input event(byte[] value) throws InvalidProtocolBufferException {
-        return decode(value, false, NONE);
-    }
-
-    static Input sample(byte[] value) throws InvalidProtocolBufferException {
-        return decode(value, true, NONE);
     }
 
     /**

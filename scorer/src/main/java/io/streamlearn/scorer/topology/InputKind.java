@@ -8,18 +8,8 @@ import io.streamlearn.scorer.metrics.ScorerMetrics;
 
 /** The two topics the scorer classifies: live events, and labeled samples scored before the trainer learns them. */
 enum InputKind {
-    EVENTS(Topics.EVENTS, Prediction.Source.EVENT, ScorerMetrics.EVENT) {
-        @Override
-        Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException {
-            return InputDecoder.decode(value, false, into);
-        }
-    },
-    SAMPLES(Topics.SAMPLES, Prediction.Source.SAMPLE, ScorerMetrics.SAMPLE) {
-        @Override
-        Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException {
-            return InputDecoder.decode(value, true, into);
-        }
-    };
+    EVENTS(Topics.EVENTS, Prediction.Source.EVENT, ScorerMetrics.EVENT),
+    SAMPLES(Topics.SAMPLES, Prediction.Source.SAMPLE, ScorerMetrics.SAMPLE);
 
     /** The fields scoring needs from an event or a sample. */
     record Input(String id, float[] features, boolean hasLabel, int label) {
@@ -36,7 +26,9 @@ enum InputKind {
     }
 
     /** Decodes a record's value, its features into {@code into} when they fill it (see {@link InputDecoder}). */
-    abstract Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException;
+    Input decode(byte[] value, float[] into) throws InvalidProtocolBufferException {
+        return InputDecoder.decode(value, labeled(), into);
+    }
 
     /** Whether its records carry labels, so that a candidate can be judged on them. */
     boolean labeled() {

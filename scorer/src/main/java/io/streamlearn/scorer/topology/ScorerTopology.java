@@ -31,7 +31,7 @@ public final class ScorerTopology {
     public static final String MODEL_STORE = "scorer-models";
 
     /** The streams producer's linger, as Kafka Streams reads it (and as an operator may pass it through). */
-    static final String PRODUCER_LINGER_MS = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+    public static final String PRODUCER_LINGER_MS = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
     /** The scorer's own default for it, where Kafka Streams' is 100 ms (see {@link #streamsProperties}). */
     public static final int PRODUCER_LINGER_DEFAULT_MS = 1;
 

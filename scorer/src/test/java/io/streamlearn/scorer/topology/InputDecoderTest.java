@@ -49,8 +49,8 @@ class InputDecoderTest {
 
     @Test
     void shouldRejectAnEmptyValueAsTheSerdeDoes() {
-        assertThatThrownBy(() -> InputDecoder.event(new byte[0])).isInstanceOf(InvalidProtocolBufferException.class);
-        assertThatThrownBy(() -> InputDecoder.sample(null)).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> decode(new byte[0], false)).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThatThrownBy(() -> decode(null, true)).isInstanceOf(InvalidProtocolBufferException.class);
     }
 
     @Test
@@ -61,12 +61,12 @@ class InputDecoderTest {
         coded.writeUInt32NoTag(Integer.MAX_VALUE - 3);
         coded.flush();
 
-        assertThatThrownBy(() -> InputDecoder.event(out.toByteArray()))
+        assertThatThrownBy(() -> decode(out.toByteArray(), false))
                 .isInstanceOf(InvalidProtocolBufferException.class);
     }
 
     private static Input decode(byte[] bytes, boolean sample) throws InvalidProtocolBufferException {
-        return sample ? InputDecoder.sample(bytes) : InputDecoder.event(bytes);
+        return InputDecoder.decode(bytes, sample, new float[0]);
     }
 
     private static Input generated(byte[] bytes, boolean sample) {
