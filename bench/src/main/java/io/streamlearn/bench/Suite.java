@@ -312,9 +312,10 @@ final class Suite {
         notes.put("4", "Labeled samples (a pool of " + samples + ", cycled) in length-delimited protobuf batches of "
                 + batch + " from " + clients + " concurrent clients, each sending its next batch once the last one "
                 + "was acknowledged: POST /v1/samples on IngestServer (parse, validate, produce, answer 202 after "
-                + "Kafka's acks), each client a minimal HTTP/1.1 keep-alive client on a plain socket (the JDK's "
-                + "HttpClient measured 3 µs of CPU per sample more, taken from the cores the server needs), beside a "
-                + "raw KafkaProducer with the ingest's producer settings sending the same pre-serialized records. "
+                + "Kafka's acks), each client a minimal HTTP/1.1 client sending requests built before the clock starts, "
+                + "from direct buffers over a kept-alive socket channel, as load generators do (the JDK's HttpClient "
+                + "measured 3 µs of CPU per sample more, taken from the cores the server needs), beside a raw "
+                + "KafkaProducer with the ingest's producer settings sending the same pre-serialized records. "
                 + "Windows of " + fmt(seconds) + " s, alternating, after a warm-up window of each. The CPU row divides by "
                 + "the CPU time of the whole process (clients, server, broker).");
     }

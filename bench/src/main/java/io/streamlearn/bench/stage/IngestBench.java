@@ -12,6 +12,8 @@ import io.streamlearn.ingest.kafka.IngestProducers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@link IngestServer}, which parses, validates and produces them and answers once Kafka acknowledged them, and
  * (b) straight to the samples topic by a raw Kafka producer with the ingest's producer settings, each client
  * sending its batch and waiting for the acknowledgements. Every request body and record is serialized before
- * the clock starts.
+ * the clock starts (the HTTP requests, head and body, into direct buffers, as {@link KeepAliveClient} sends them).
  */
 public final class IngestBench {
     private static final Logger log = LoggerFactory.getLogger(IngestBench.class);
@@ -62,8 +64,12 @@ public final class IngestBench {
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                      IngestProducers.properties(kafka, "bench-raw-producer", config.produceTimeout()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
-            ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(server.port(), connections));
-            Batch viaHttp = i -> post(connection.get(), bodies.get(i));
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            List<ByteBuffer> requests = bodies.stream()
+                    .map(body -> KeepAliveClient.request(address, "/v1/samples", "application/x-protobuf", body))
+                    .toList();
+            ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(address, connections));
+            Batch viaHttp = i -> post(connection.get(), requests.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
             return Timing.interleavedWindows(clients(pool, clients, bodies.size(), batch, viaHttp),
                     clients(pool, clients, bodies.size(), batch, viaProducer), reps, seconds, warmup);
@@ -123,18 +129,18 @@ public final class IngestBench {
         }
     }
 
-    private static KeepAliveClient connect(int port, List<KeepAliveClient> opened) {
+    private static KeepAliveClient connect(InetSocketAddress address, List<KeepAliveClient> opened) {
         try {
-            KeepAliveClient client = new KeepAliveClient("127.0.0.1", port);
+            KeepAliveClient client = new KeepAliveClient(address);
             opened.add(client);
             return client;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to the ingest API on port " + port, e);
+            throw new UncheckedIOException("cannot connect to the ingest API at " + address, e);
         }
     }
 
-    private static void post(KeepAliveClient client, byte[] body) throws IOException {
-        KeepAliveClient.Response response = client.post("/v1/samples", "application/x-protobuf", body);
+    private static void post(KeepAliveClient client, ByteBuffer request) throws IOException {
+        KeepAliveClient.Response response = client.post(request);
         if (response.status() != 202) {
             throw new IllegalStateException("ingest answered " + response.status() + ": " + response.body());
         }
