@@ -46,8 +46,8 @@ final class Suite {
     private static final int SPREAD_REPS = 5;
     private static final int PARTITIONS = 3;
     /**
-     * A JVM younger than this still compiles the broker's and the API's hot paths on 2 cores: the ingest row measured
-     * at half its full-run rates in fresh JVMs (scratch, 2026-11-29).
+     * A JVM younger than this still compiles the broker's and the API's hot paths on 2 cores: in fresh JVMs the ingest
+     * row measured 74-91k samples/s on both sides, against 151-262k in full runs (2026-11-29).
      */
     private static final long WARM_JVM_SECONDS = 180;
     private static final double DEFAULT_LATENCY_RATE = 2000;
@@ -315,9 +315,9 @@ final class Suite {
         String cold = "";
         if (startedAfter < WARM_JVM_SECONDS) {
             cold = " This run's ingest row started " + startedAfter + " s after the JVM, while the JIT compiler was "
-                    + "still at work on the broker's and the API's hot paths: in such runs on 2026-11-29 both sides "
-                    + "made 74-91k samples/s (0.87-0.97x), against 151-185k and 211-224k in full runs. Run it after "
-                    + "other rows for the rates of a warm process.";
+                    + "still at work on the broker's and the API's hot paths: seven such runs on 2026-11-29 gave "
+                    + "0.63-0.97x, with rates of 74-211k samples/s, against the API's 151-196k and the raw "
+                    + "producer's 211-262k in full runs. Run it after other rows for the rates of a warm process.";
             log.warn("the ingest row starts {} s after the JVM: its rates are those of a cold JIT, lower than in a "
                     + "full run (see note [4])", startedAfter);
         }
