@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * A minimal HTTP/1.1 client for the ingest row: sends requests built once, head and body in one direct buffer
  * ({@link #request}), over one kept-alive blocking socket channel, and reads a response with a
  * {@code Content-Length} body, as load generators such as wrk do. A direct buffer goes to the kernel without the
- * copy the JDK makes of a heap array first: in four scratch runs (2 to 8 clients) the API took 0.5–5.7% more
+ * copy the JDK makes of a heap array first: in four scratch runs (2 to 8 clients) the API took 0.5–5.9% more
  * samples/s from this client than from one writing heap arrays to a socket stream, and the JDK's
  * {@code HttpClient} measured 3 µs of CPU per 3 KB sample more than that one. Not thread-safe: one per client thread.
  */
