@@ -315,11 +315,10 @@ final class Suite {
         String cold = "";
         if (startedAfter < WARM_JVM_SECONDS) {
             cold = " This run's ingest row started " + startedAfter + " s after the JVM, while the JIT compiler was "
-                    + "still at work on the broker's and the API's hot paths: seven such runs on 2026-11-29 gave "
-                    + "0.63-0.97x, with rates of 74-211k samples/s, against the API's 151-196k and the raw "
-                    + "producer's 211-262k in full runs. Run it after other rows for the rates of a warm process.";
-            log.warn("the ingest row starts {} s after the JVM: its rates are those of a cold JIT, lower than in a "
-                    + "full run (see note [4])", startedAfter);
+                    + "still at work on the broker's and the API's hot paths: its rates and ratio are not those of a "
+                    + "warm process (docs/benchmarks.md gives both). Run it after other rows.";
+            log.warn("the ingest row starts {} s after the JVM: its rates and ratio are those of a cold JIT, not of "
+                    + "a full run (see note [4])", startedAfter);
         }
         Timing.Rates[] r = IngestBench.run(kafka, samples, batch, clients, SPREAD_REPS, seconds, options.seconds(3));
         rows.add(new Row("Ingest", "samples/s", r[0].wall(), "raw KafkaProducer", r[1].wall(),

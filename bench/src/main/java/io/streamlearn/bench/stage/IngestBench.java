@@ -55,7 +55,6 @@ public final class IngestBench {
     public static Timing.Rates[] run(KafkaSettings kafka, int samples, int batch, int clients, int reps,
                                      double seconds, double warmup) {
         List<Sample> data = Synthetic.samples(samples, "ingest-", 13);
-        List<byte[]> bodies = bodies(data, batch);
         List<List<byte[]>> records = records(data, batch);
         IngestConfig config = IngestConfig.from(Settings.of(Map.of(IngestConfig.HTTP_PORT.name(), "0")));
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -65,14 +64,14 @@ public final class IngestBench {
                      IngestProducers.properties(kafka, "bench-raw-producer", config.produceTimeout()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-            List<ByteBuffer> requests = bodies.stream()
+            List<ByteBuffer> requests = bodies(data, batch).stream()
                     .map(body -> KeepAliveClient.request(address, "/v1/samples", "application/x-protobuf", body))
                     .toList();
             ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(address, connections));
             Batch viaHttp = i -> post(connection.get(), requests.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
-            return Timing.interleavedWindows(clients(pool, clients, bodies.size(), batch, viaHttp),
-                    clients(pool, clients, bodies.size(), batch, viaProducer), reps, seconds, warmup);
+            return Timing.interleavedWindows(clients(pool, clients, requests.size(), batch, viaHttp),
+                    clients(pool, clients, records.size(), batch, viaProducer), reps, seconds, warmup);
         } finally {
             pool.shutdownNow();
             connections.forEach(IngestBench::closeQuietly);

@@ -1,6 +1,5 @@
 package io.streamlearn.bench.stage;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -64,20 +63,18 @@ final class KeepAliveClient implements AutoCloseable {
     }
 
     private String body(int length, boolean keep) throws IOException {
-        ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream(length) : null;
-        for (int left = length; left > 0; ) {
+        byte[] kept = keep ? new byte[length] : null;
+        for (int read = 0; read < length; ) {
             fill();
-            int n = Math.min(left, in.remaining());
+            int n = Math.min(length - read, in.remaining());
             if (kept != null) {
-                byte[] chunk = new byte[n];
-                in.get(chunk);
-                kept.write(chunk, 0, n);
+                in.get(kept, read, n);
             } else {
                 in.position(in.position() + n);
             }
-            left -= n;
+            read += n;
         }
-        return kept == null ? "" : kept.toString(StandardCharsets.UTF_8);
+        return kept == null ? "" : new String(kept, StandardCharsets.UTF_8);
     }
 
     private String line() throws IOException {
