@@ -54,13 +54,14 @@ public final class IngestMetrics {
         inFlight.inc();
     }
 
+    /** Records an answered request; the in-flight gauge drops last, so at zero every request is counted. */
     public void request(String endpoint, int status, double seconds, long bodyBytes) {
-        inFlight.dec();
         requests.labels(endpoint, Integer.toString(status)).inc();
         latency.labels(endpoint).observe(seconds);
         if (bodyBytes > 0) {
             requestBytes.labels(endpoint).inc(bodyBytes);
         }
+        inFlight.dec();
     }
 
     public void accepted(String endpoint, String format, int records) {

@@ -115,9 +115,9 @@ class IngestFuzzIT {
         log.info("fuzz seed {}: {} attempts, statuses {}", seed, ATTEMPTS, statuses);
     }
 
-    private double requestsCounted() {
+    private double requestsCounted() throws InterruptedException {
         double total = 0;
-        for (Collector.MetricFamilySamples family : Collections.list(INGEST.registry().metricFamilySamples())) {
+        for (Collector.MetricFamilySamples family : Collections.list(INGEST.settledRegistry().metricFamilySamples())) {
             if (family.name.equals("streamlearn_ingest_requests")) {
                 total += family.samples.stream().filter(s -> s.name.endsWith("_total")).mapToDouble(s -> s.value).sum();
             }

@@ -178,7 +178,7 @@ class IngestServerIT {
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(metric("streamlearn_ingest_records_accepted_total", "samples", "json")).isGreaterThanOrEqualTo(2);
-        assertThat(INGEST.registry().getSampleValue("streamlearn_ingest_request_seconds_count",
+        assertThat(INGEST.settledRegistry().getSampleValue("streamlearn_ingest_request_seconds_count",
                 new String[] {"endpoint"}, new String[] {"samples"})).isGreaterThan(5);
         assertThat(metric("streamlearn_ingest_request_bytes_total", "samples")).isGreaterThan(1000);
     }
@@ -362,10 +362,10 @@ class IngestServerIT {
         return topic.valueSerde().deserializer().deserialize(topic.name(), value);
     }
 
-    private double metric(String name, String... labelValues) {
+    private double metric(String name, String... labelValues) throws InterruptedException {
         String second = name.contains("rejected") ? "reason" : name.contains("accepted") ? "format" : "status";
         String[] labels = labelValues.length == 1 ? new String[] {"endpoint"} : new String[] {"endpoint", second};
-        Double value = INGEST.registry().getSampleValue(name, labels, labelValues);
+        Double value = INGEST.settledRegistry().getSampleValue(name, labels, labelValues);
         return value == null ? 0 : value;
     }
 

@@ -6,6 +6,7 @@ import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.http.IngestServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RunningIngest implements BeforeAllCallback, AfterAllCallback {
     private final int partitions;
     private final Callable<IngestConfig> config;
+    private static final String IN_FLIGHT = "streamlearn_ingest_requests_in_flight";
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
     private final CollectorRegistry registry = new CollectorRegistry();
     private EmbeddedKafka broker;
     private KafkaSettings kafka;
@@ -66,6 +69,22 @@ public final class RunningIngest implements BeforeAllCallback, AfterAllCallback 
 
     /** The running server's metrics. */
     public CollectorRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The running server's metrics once no request is in flight. A client holds its answer a moment before the
+     * server counts the request, so a test that reads request counters right after its last request reads them here.
+     */
+    public CollectorRegistry settledRegistry() throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (registry.getSampleValue(IN_FLIGHT) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(registry.getSampleValue(IN_FLIGHT) + " requests still in flight after "
+                        + SETTLE_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(5);
+        }
         return registry;
     }
 
