@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * stream in; the survivor takes over every partition, and a read_committed consumer sees exactly one prediction
  * per event: none lost with the killed instance, none scored twice.
  */
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ScaleOutIT {
     private static final Logger log = LoggerFactory.getLogger(ScaleOutIT.class);
     private static final int PARTITIONS = 4;

@@ -56,7 +56,7 @@ class IngestServerIT {
 
     @RegisterExtension
     static final RunningIngest INGEST = new RunningIngest(2,
-            () -> new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50, Duration.ofSeconds(3), 2));
+            () -> new IngestConfig("127.0.0.1", 0, 4, 3, 8192, 50, Duration.ofSeconds(10), 2));
 
     private final HttpClient http = HttpClient.newHttpClient();
 

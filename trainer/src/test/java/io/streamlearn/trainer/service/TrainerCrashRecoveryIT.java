@@ -275,6 +275,11 @@ class TrainerCrashRecoveryIT {
             thread.join(WAIT.toMillis());
         }
         assertThat(service.samplesLearned()).isEqualTo(samples);
+        // close() committed the last snapshot; a read_committed reader sees it once the transaction's markers land.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (latest() == null || latest().getSamplesLearned() < samples) {
+            assertThat(System.nanoTime()).as("the snapshot of %s samples is readable", samples).isLessThan(deadline);
+        }
         return latest();
     }
 
