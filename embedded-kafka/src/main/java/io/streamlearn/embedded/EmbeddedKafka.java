@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -47,28 +48,54 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Large enough for 16 MiB model snapshots plus record overhead. */
     private static final int MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** What makes this node a single-node cluster on loopback with its data in {@link #dataDir}: not overridable. */
+    private static final Set<String> OWN_KEYS = Set.of("process.roles", "node.id", "controller.quorum.voters",
+            "controller.listener.names", "listeners", "advertised.listeners", "listener.security.protocol.map",
+            "inter.broker.listener.name", "log.dirs", "log.dir", "metadata.log.dir");
 
     private final Path dataDir;
     private final boolean ownsDataDir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> overrides;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, boolean ownsDataDir, int port, int controllerPort) {
+    private EmbeddedKafka(Path dataDir, boolean ownsDataDir, int port, int controllerPort,
+                          Map<String, String> overrides) {
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.overrides = overrides;
     }
 
     /** Starts a broker on a free port with a fresh temporary data directory, deleted again by {@link #close()}. */
     public static EmbeddedKafka start() {
-        return startTemporary(0);
+        return startTemporary(0, Map.of());
+    }
+
+    /**
+     * Like {@link #start()}, with broker properties set over this class's (e.g. {@code log.retention.bytes} for a
+     * load that writes more than the disk holds).
+     *
+     * @throws IllegalArgumentException for a key that makes this node what it is (listeners, roles, directories)
+     */
+    public static EmbeddedKafka start(Map<String, String> brokerOverrides) {
+        for (String key : brokerOverrides.keySet()) {
+            if (OWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException("broker property " + key + " is set by EmbeddedKafka itself");
+            }
+        }
+        return startTemporary(0, Map.copyOf(brokerOverrides));
     }
 
     /** Like {@link #start()} but on a given port (0 = free); for {@link EmbeddedKafkaMain}. */
     static EmbeddedKafka startTemporary(int port) {
+        return startTemporary(port, Map.of());
+    }
+
+    private static EmbeddedKafka startTemporary(int port, Map<String, String> overrides) {
         checkPort(port);
         Path dir;
         try {
@@ -76,7 +103,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary data directory for Kafka", e);
         }
-        return startNew(dir, true, port);
+        return startNew(dir, true, port, overrides);
     }
 
     /**
@@ -92,7 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka data directory " + dataDir, e);
         }
-        return startNew(dataDir.toAbsolutePath(), false, port);
+        return startNew(dataDir.toAbsolutePath(), false, port, Map.of());
     }
 
     private static void checkPort(int port) {
@@ -101,9 +128,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka startNew(Path dataDir, boolean ownsDataDir, int port) {
+    private static EmbeddedKafka startNew(Path dataDir, boolean ownsDataDir, int port, Map<String, String> overrides) {
         int[] ports = freePorts(port == 0 ? 2 : 1);
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir, port == 0 ? ports[1] : port, ports[0]);
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir, port == 0 ? ports[1] : port, ports[0],
+                overrides);
         try {
             kafka.restart();
             return kafka;
@@ -234,6 +262,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("background.threads", "4");
+        p.putAll(overrides);
         return p;
     }
 

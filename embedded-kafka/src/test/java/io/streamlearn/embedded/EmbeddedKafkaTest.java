@@ -1,6 +1,7 @@
 package io.streamlearn.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +151,26 @@ class EmbeddedKafkaTest {
             assertThat(second.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
             assertThat(consumeValues(second, topic, 1, "read_uncommitted")).containsExactly("kept");
         }
+    }
+
+    @Test
+    void shouldApplyBrokerOverridesSuchAsRetention() throws Exception {
+        // Retention itself first runs 30 s after the broker starts (Kafka's LogManager): the test reads the config.
+        Map<String, String> retention = Map.of("log.retention.bytes", "1073741824", "log.segment.bytes", "134217728");
+        try (EmbeddedKafka bounded = EmbeddedKafka.start(retention);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bounded.bootstrapServers()))) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config config = admin.describeConfigs(List.of(broker)).all().get(10, TimeUnit.SECONDS).get(broker);
+            assertThat(config.get("log.retention.bytes").value()).isEqualTo("1073741824");
+            assertThat(config.get("log.segment.bytes").value()).isEqualTo("134217728");
+            assertThat(config.get("num.io.threads").value()).as("the class's own settings stay").isEqualTo("4");
+        }
+    }
+
+    @Test
+    void shouldRejectOverridingWhatMakesTheNodeASingleNodeCluster() {
+        assertThatThrownBy(() -> EmbeddedKafka.start(Map.of("listeners", "PLAINTEXT://0.0.0.0:9092")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listeners");
     }
 
     private static String createTopic(String prefix) throws Exception {

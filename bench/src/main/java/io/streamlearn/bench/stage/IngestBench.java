@@ -70,8 +70,8 @@ public final class IngestBench {
             ThreadLocal<KeepAliveClient> connection = ThreadLocal.withInitial(() -> connect(address, connections));
             Batch viaHttp = i -> post(connection.get(), requests.get(i));
             Batch viaProducer = i -> produce(producer, records.get(i));
-            return Timing.interleavedWindows(clients(pool, clients, requests.size(), batch, viaHttp),
-                    clients(pool, clients, records.size(), batch, viaProducer), reps, seconds, warmup);
+            return Timing.interleavedWindows(clients("HTTP API", pool, clients, requests.size(), batch, viaHttp),
+                    clients("raw producer", pool, clients, records.size(), batch, viaProducer), reps, seconds, warmup);
         } finally {
             pool.shutdownNow();
             connections.forEach(IngestBench::closeQuietly);
@@ -86,10 +86,13 @@ public final class IngestBench {
 
     /**
      * A window in which {@code clients} threads send batches until the deadline, each taking the next one (cycling
-     * through all {@code batches}); it counts the samples sent.
+     * through all {@code batches}); it counts the samples sent, and logs their rate (warm-up windows included, to
+     * show whether the warm-up was long enough).
      */
-    private static Timing.Window clients(ExecutorService pool, int clients, int batches, int batchSize, Batch batch) {
+    private static Timing.Window clients(String side, ExecutorService pool, int clients, int batches, int batchSize,
+                                         Batch batch) {
         return deadline -> {
+            long start = System.nanoTime();
             AtomicInteger next = new AtomicInteger();
             List<Future<?>> workers = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -103,7 +106,9 @@ public final class IngestBench {
             for (Future<?> w : workers) {
                 await(w);
             }
-            return (long) next.get() * batchSize; // every claimed batch was sent: the claim precedes the send
+            long sent = (long) next.get() * batchSize; // every claimed batch was sent: the claim precedes the send
+            log.info("ingest window, {}: {} samples/s", side, Math.round(sent / ((System.nanoTime() - start) / 1e9)));
+            return sent;
         };
     }
 
