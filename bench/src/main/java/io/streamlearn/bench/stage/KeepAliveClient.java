@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A minimal HTTP/1.1 client for the ingest row: sends requests built once, head and body in one direct buffer
@@ -12,16 +13,36 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Length} body, as load generators such as wrk do. A direct buffer goes to the kernel without the
  * copy the JDK makes of a heap array first: in four scratch runs (2 to 8 clients) the API took 0.5–5.9% more
  * samples/s from this client than from one writing heap arrays to a socket stream, and the JDK's
- * {@code HttpClient} measured 3 µs of CPU per 3 KB sample more than that one. Not thread-safe: one per client thread.
+ * {@code HttpClient} measured 3 µs of CPU per 3 KB sample more than that one. Like the pools of HTTP clients, it
+ * reconnects before reusing a connection that sat idle for a while, since servers close idle ones (the JDK
+ * {@code HttpServer} after 30 s, which the ingest row's warm-up of the other side outlasts). Not thread-safe: one per
+ * client thread.
  */
 final class KeepAliveClient implements AutoCloseable {
-    private final SocketChannel channel;
+    /** Well under the JDK {@code HttpServer}'s 30 s ({@code sun.net.httpserver.idleInterval}). */
+    static final Duration MAX_IDLE = Duration.ofSeconds(10);
+
+    private final InetSocketAddress server;
+    private final long maxIdleNanos;
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+    private SocketChannel channel;
+    private long lastUsed;
 
     KeepAliveClient(InetSocketAddress server) throws IOException {
-        this.channel = SocketChannel.open(server);
+        this(server, MAX_IDLE);
+    }
+
+    KeepAliveClient(InetSocketAddress server, Duration maxIdle) throws IOException {
+        this.server = server;
+        this.maxIdleNanos = maxIdle.toNanos();
+        connect();
+    }
+
+    private void connect() throws IOException {
+        channel = SocketChannel.open(server);
         channel.socket().setTcpNoDelay(true);
         in.limit(0);
+        lastUsed = System.nanoTime();
     }
 
     /** A complete POST request to {@code server}, for {@link #post}; read-only, shared by all clients. */
@@ -39,6 +60,10 @@ final class KeepAliveClient implements AutoCloseable {
      * (a success's body is read past, not decoded: the benchmark does not need it).
      */
     Response post(ByteBuffer request) throws IOException {
+        if (System.nanoTime() - lastUsed > maxIdleNanos) {
+            channel.close();
+            connect();
+        }
         ByteBuffer out = request.duplicate();
         while (out.hasRemaining()) {
             channel.write(out);
@@ -59,7 +84,9 @@ final class KeepAliveClient implements AutoCloseable {
         if (length < 0) {
             throw new IOException("a response without Content-Length (status " + code + ") is not supported");
         }
-        return new Response(code, body(length, code >= 300));
+        Response response = new Response(code, body(length, code >= 300));
+        lastUsed = System.nanoTime();
+        return response;
     }
 
     private String body(int length, boolean keep) throws IOException {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,21 @@ class KeepAliveClientTest {
                 .isEqualTo("hello"));
         assertThat(peers).hasSize(1);
         assertThat(request.position()).isZero();
+    }
+
+    @Test
+    void shouldReconnectBeforeReusingAConnectionIdleForLongerThanAllowed() throws Exception {
+        ByteBuffer request = KeepAliveClient.request(address, "/accept", "text/plain",
+                "hello".getBytes(StandardCharsets.US_ASCII));
+        try (KeepAliveClient client = new KeepAliveClient(address, Duration.ofMillis(100))) {
+            assertThat(client.post(request).status()).isEqualTo(202);
+            assertThat(client.post(request).status()).isEqualTo(202);
+            assertThat(peers).as("reused while fresh").hasSize(1);
+            Thread.sleep(200);
+            assertThat(client.post(request).status()).isEqualTo(202);
+        }
+        assertThat(received).hasSize(3);
+        assertThat(peers).as("a new connection after 200 ms idle").hasSize(2);
     }
 
     @Test
