@@ -52,16 +52,14 @@ final class Suite {
      */
     private static final long WARM_JVM_SECONDS = 180;
     /**
-     * The ingest row's warm-up per side. Earlier rows warm the broker, not the API's request path: in one JVM the
-     * API's rate rose for about 100 s of ingest load (scratch, 2026-11-29), so 3 s left the windows on a rising curve.
+     * The ingest row's warm-up per side. Earlier rows warm the broker, not the API's request path, whose rate rose for
+     * about 100 s of ingest load in a fresh JVM; 40 s of each side (80 s of the run) is a compromise with run time.
      */
     private static final double INGEST_WARMUP_SECONDS = 40;
     /**
-     * Retention for the benchmark's broker. The Kafka rows write about 45 GB (the ingest row 0.6-0.9 GB/s) and
-     * truncate their topics between runs, so no row needs more than a few hundred MB per partition: the broker
-     * deletes a partition's older segments beyond 1 GiB instead of keeping all of it on disk. Segments keep Kafka's
-     * 1 GiB: with 128 MiB ones (a roll, and the fsync Kafka makes of the rolled segment, every few seconds per
-     * partition) the at-least-once p99 was 18.8 and 23.1 ms in two full runs, every segment of them elevated.
+     * The Kafka rows write about 45 GB and truncate their topics between runs, so the broker deletes rolled segments
+     * once a partition holds more than 1 GiB (about two of Kafka's 1 GiB segments at most). Smaller segments roll,
+     * and are flushed, more often: with 128 MiB ones the at-least-once p99 was 18.8 and 23.1 ms in two full runs.
      */
     private static final Map<String, String> BROKER_RETENTION = Map.of(
             "log.retention.bytes", Long.toString(1L << 30),
@@ -351,9 +349,9 @@ final class Suite {
                 + "from direct buffers over a kept-alive socket channel, as load generators do (the JDK's HttpClient "
                 + "measured 3 µs of CPU per sample more, taken from the cores the server needs), beside a raw "
                 + "KafkaProducer with the ingest's producer settings sending the same pre-serialized records. "
-                + "Windows of " + fmt(seconds) + " s, alternating, after a warm-up window of " + fmt(warmup) + " s of "
-                + "each. The CPU row divides by "
-                + "the CPU time of the whole process (clients, server, broker)." + cold);
+                + "Windows of " + fmt(seconds) + " s, alternating, after a warm-up window of " + fmt(warmup)
+                + " s of each. The CPU row divides by the CPU time of the whole process (clients, server, broker)."
+                + cold);
     }
 
     private void memory() {

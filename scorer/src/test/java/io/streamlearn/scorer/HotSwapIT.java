@@ -96,9 +96,7 @@ class HotSwapIT {
     private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + WAIT.toSeconds() + " s: " + what);
-            }
+            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
             Thread.sleep(20);
         }
     }

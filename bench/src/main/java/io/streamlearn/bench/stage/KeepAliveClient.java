@@ -39,8 +39,14 @@ final class KeepAliveClient implements AutoCloseable {
     }
 
     private void connect() throws IOException {
-        channel = SocketChannel.open(server);
-        channel.socket().setTcpNoDelay(true);
+        SocketChannel opened = SocketChannel.open(server);
+        try {
+            opened.socket().setTcpNoDelay(true);
+        } catch (IOException e) {
+            opened.close();
+            throw e;
+        }
+        channel = opened;
         in.limit(0);
         lastUsed = System.nanoTime();
     }

@@ -54,7 +54,7 @@ public final class IngestMetrics {
         inFlight.inc();
     }
 
-    /** Records an answered request; the in-flight gauge drops last, so at zero every request is counted. */
+    /** Records an answered request; the in-flight gauge drops last, so at zero every request started is counted. */
     public void request(String endpoint, int status, double seconds, long bodyBytes) {
         requests.labels(endpoint, Integer.toString(status)).inc();
         latency.labels(endpoint).observe(seconds);

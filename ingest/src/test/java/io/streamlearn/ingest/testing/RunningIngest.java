@@ -1,5 +1,7 @@
 package io.streamlearn.ingest.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.embedded.EmbeddedKafka;
@@ -19,10 +21,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The config is made just before the start, so that a test class can prepare what it names there (a keystore).
  */
 public final class RunningIngest implements BeforeAllCallback, AfterAllCallback {
-    private final int partitions;
-    private final Callable<IngestConfig> config;
     private static final String IN_FLIGHT = "streamlearn_ingest_requests_in_flight";
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+    private final int partitions;
+    private final Callable<IngestConfig> config;
     private final CollectorRegistry registry = new CollectorRegistry();
     private EmbeddedKafka broker;
     private KafkaSettings kafka;
@@ -79,10 +81,8 @@ public final class RunningIngest implements BeforeAllCallback, AfterAllCallback 
     public CollectorRegistry settledRegistry() throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         while (registry.getSampleValue(IN_FLIGHT) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(registry.getSampleValue(IN_FLIGHT) + " requests still in flight after "
-                        + SETTLE_TIMEOUT.toSeconds() + " s");
-            }
+            assertThat(System.nanoTime()).as("requests in flight for %s s", SETTLE_TIMEOUT.toSeconds())
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
         return registry;

@@ -276,11 +276,13 @@ class TrainerCrashRecoveryIT {
         }
         assertThat(service.samplesLearned()).isEqualTo(samples);
         // close() committed the last snapshot; a read_committed reader sees it once the transaction's markers land.
+        // latest() polls the consumer, which paces this loop.
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (latest() == null || latest().getSamplesLearned() < samples) {
+        ModelSnapshot last;
+        while ((last = latest()) == null || last.getSamplesLearned() < samples) {
             assertThat(System.nanoTime()).as("the snapshot of %s samples is readable", samples).isLessThan(deadline);
         }
-        return latest();
+        return last;
     }
 
     private Map<TopicPartition, Long> committed() throws Exception {
