@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.WireFormat;
 import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.Label;
 import io.streamlearn.common.wire.Sample;
@@ -190,6 +192,59 @@ class FormatParsingTest {
         assertThat(catchThrowableOfType(InvalidRequestException.class, () -> parser.labels(BodyFormat.PROTOBUF,
                 delimited(Label.newBuilder().setLabel(1).build()))).problems())
                 .extracting(Problem::field, Problem::code).containsExactly(tuple("event_id", RejectReason.MISSING_FIELD));
+    }
+
+    @Test
+    void shouldFindANonFiniteFeatureAtEveryPositionOfAPackedRun() throws Exception {
+        int size = 7; // odd: the check reads two floats at a time, and the last one alone
+        RequestParser wide = new RequestParser(size, 4, 5, () -> NOW);
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7f800001),
+            Float.intBitsToFloat(0xffc00000)};
+        for (int at = 0; at < size; at++) {
+            for (float v : bad) {
+                float[] features = new float[size];
+                Arrays.fill(features, -3.5f);
+                features[at] = v;
+                byte[] body = delimited(sample("s", 0, 1, features));
+                for (InvalidRequestException e : List.of(
+                        catchThrowableOfType(InvalidRequestException.class,
+                                () -> wide.encoded(RecordKind.SAMPLE, BodyFormat.PROTOBUF, body)),
+                        catchThrowableOfType(InvalidRequestException.class,
+                                () -> wide.samples(BodyFormat.PROTOBUF, body)))) {
+                    assertThat(e).as("%s at %d", v, at).isNotNull();
+                    assertThat(e.problems()).extracting(Problem::field, Problem::code)
+                            .containsExactly(tuple("features[" + at + "]", RejectReason.NOT_FINITE));
+                }
+            }
+        }
+        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL, -0f, 0f, 1e-40f};
+        assertThat(wide.samples(BodyFormat.PROTOBUF, delimited(sample("s", 0, 1, extremes))).get(0).getFeaturesList())
+                .containsExactly(Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL, -0f, 0f, 1e-40f);
+    }
+
+    @Test
+    void shouldKeepTheFeatureOrderOfSplitPackedRunsAndSingleValues() throws Exception {
+        // Features 1, 2 as one packed run, 3 as a single fixed32, no timestamp: the record is encoded again.
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(message);
+        out.writeString(Sample.ID_FIELD_NUMBER, "split");
+        out.writeTag(Sample.FEATURES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(8);
+        out.writeFloatNoTag(1);
+        out.writeFloatNoTag(2);
+        out.writeFloat(Sample.FEATURES_FIELD_NUMBER, 3);
+        out.writeInt32(Sample.LABEL_FIELD_NUMBER, 2);
+        out.flush();
+        byte[] split = new byte[1 + message.size()];
+        split[0] = (byte) message.size(); // under 128: a one-byte varint
+        System.arraycopy(message.toByteArray(), 0, split, 1, message.size());
+
+        Sample encoded = Sample.parseFrom(parser.encoded(RecordKind.SAMPLE, BodyFormat.PROTOBUF, split).get(0).value());
+        Sample parsed = parser.samples(BodyFormat.PROTOBUF, split).get(0);
+
+        assertThat(encoded.getFeaturesList()).containsExactly(1f, 2f, 3f);
+        assertThat(encoded.getTimestampMs()).isEqualTo(NOW);
+        assertThat(parsed.getFeaturesList()).containsExactly(1f, 2f, 3f);
     }
 
     @Test
