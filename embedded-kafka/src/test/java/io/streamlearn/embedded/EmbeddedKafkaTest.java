@@ -2,6 +2,7 @@ package io.streamlearn.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,18 +188,11 @@ class EmbeddedKafkaTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
             TopicPartition partition = new TopicPartition(topic, 0);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (true) {
-                try {
-                    admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(5, TimeUnit.SECONDS);
-                    return topic;
-                } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(50);
-                }
-            }
+            await("a leader of " + partition + " answering ListOffsets").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .untilAsserted(() -> admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all()
+                            .get(5, TimeUnit.SECONDS));
+            return topic;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.streamlearn.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
@@ -62,13 +63,14 @@ class MonitoringServiceIT {
                 assertThat(service.driftAlerts()).filteredOn(a -> a.getKind() == DriftAlert.Kind.ERROR_RATE)
                         .containsExactly(alert);
 
-                await(() -> service.accuracy().evaluated("sample") == SAMPLES
-                        && service.accuracy().evaluated("event") == 1);
-                await(() -> Double.valueOf(0.0).equals(
-                        registry.getSampleValue("streamlearn_monitoring_consumer_lag_records")));
+                awaitUntil(() -> service.accuracy().evaluated("sample") == SAMPLES
+                        && service.accuracy().evaluated("event") == 1, "every prediction evaluated");
+                awaitUntil(() -> Double.valueOf(0.0).equals(
+                        registry.getSampleValue("streamlearn_monitoring_consumer_lag_records")), "a consumer lag of 0");
                 // A lag of 0 says the bad record was fetched; its dead letter is counted once it is processed.
-                await(() -> Double.valueOf(1.0).equals(registry.getSampleValue(
-                        "streamlearn_monitoring_dead_letters_total", new String[] {"topic"}, new String[] {"predictions"})));
+                awaitUntil(() -> Double.valueOf(1.0).equals(registry.getSampleValue(
+                        "streamlearn_monitoring_dead_letters_total", new String[] {"topic"}, new String[] {"predictions"})),
+                        "the bad record dead-lettered");
             }
         }
     }
@@ -125,11 +127,7 @@ class MonitoringServiceIT {
         return alerts;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 60 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void awaitUntil(BooleanSupplier condition, String what) {
+        await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 }

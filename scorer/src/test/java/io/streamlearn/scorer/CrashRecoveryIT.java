@@ -2,6 +2,7 @@ package io.streamlearn.scorer;
 
 import static io.streamlearn.scorer.testing.PredictionChecks.assertExactlyOnePredictionPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
@@ -99,7 +100,7 @@ class CrashRecoveryIT {
      * Starts a scorer JVM on the test classpath; records wait in its batch buffer for up to 500 ms, so that at any
      * moment some are buffered across a commit (every 100 ms), and returns once it serves.
      */
-    private Process startScorer(List<Process> processes, String name) throws IOException, InterruptedException {
+    private Process startScorer(List<Process> processes, String name) throws IOException {
         File log = work.resolve(name + ".log").toFile();
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -118,13 +119,12 @@ class CrashRecoveryIT {
                 "streamlearn.scorer.batch.max.wait.ms=500");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         processes.add(process);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!log(name).contains(ScorerProcessMain.READY)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("scorer " + name + " did not start:\n" + log(name));
+        await("scorer " + name + " serving").atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("scorer " + name + " exited before serving:\n" + log(name));
             }
-            Thread.sleep(100);
-        }
+            assertThat(log(name)).as("log of scorer %s", name).contains(ScorerProcessMain.READY);
+        });
         return process;
     }
 

@@ -2,6 +2,7 @@ package io.streamlearn.scorer;
 
 import static io.streamlearn.scorer.testing.PredictionChecks.assertExactlyOnePredictionPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
@@ -93,12 +94,8 @@ class HotSwapIT {
         assertThat(registry.getSampleValue("streamlearn_scorer_batch_size_sum")).isGreaterThanOrEqualTo(sent);
     }
 
-    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitUntil(BooleanSupplier condition, String what) {
+        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     /** Version v shifts its weights by v % INPUT, so the class it predicts for a one-hot event gives it away. */

@@ -2,6 +2,7 @@ package io.streamlearn.scorer;
 
 import static io.streamlearn.scorer.testing.PredictionChecks.assertExactlyOnePredictionPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.prometheus.client.CollectorRegistry;
@@ -66,10 +67,8 @@ class SnapshotRejectionIT {
                         .toByteArray());
                 publish(producer, snapshot(3, INPUT + 1, 1).build().toByteArray());
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (rejected(registry, "unloadable") + rejected(registry, "input_size_mismatch") < 2) {
-                    assertThat(System.nanoTime()).as("time to reject both snapshots").isLessThan(deadline);
-                    Thread.sleep(10);
-                }
+                await("both snapshots rejected").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                        .until(() -> rejected(registry, "unloadable") + rejected(registry, "input_size_mismatch") >= 2);
                 // A second of events scored after both rejections.
                 read = predictions.readUntil(predictions.distinctIds() + 200, MINE, WAIT, Duration.ZERO);
 

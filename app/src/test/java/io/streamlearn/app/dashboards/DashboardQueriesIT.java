@@ -2,6 +2,7 @@ package io.streamlearn.app.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -28,9 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,24 +130,20 @@ class DashboardQueriesIT {
     }
 
     private void awaitAllReturnData(URI api, List<String> exprs, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> empty = new ArrayList<>(exprs);
-        while (!empty.isEmpty()) {
-            List<String> still = new ArrayList<>();
-            for (String expr : empty) {
-                if (query(api, expr) == 0) {
-                    still.add(expr);
+        List<String> empty = new CopyOnWriteArrayList<>(exprs);
+        try {
+            await("dashboard queries return data").atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                for (String expr : empty) {
+                    if (query(api, expr) > 0) {
+                        empty.remove(expr);
+                    }
                 }
-            }
-            empty = still;
-            if (!empty.isEmpty() && System.nanoTime() > deadline) {
-                fail("dashboard queries without data after " + timeout.toSeconds() + " s:\n  "
-                        + String.join("\n  ", empty) + "\nprometheus log:\n"
-                        + Files.readString(temp.resolve("prometheus.log")));
-            }
-            if (!empty.isEmpty()) {
-                Thread.sleep(1000);
-            }
+                return empty.isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            fail("dashboard queries without data after " + timeout.toSeconds() + " s:\n  "
+                    + String.join("\n  ", empty) + "\nprometheus log:\n"
+                    + Files.readString(temp.resolve("prometheus.log")), e);
         }
     }
 

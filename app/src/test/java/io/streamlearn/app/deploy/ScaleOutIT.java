@@ -1,6 +1,7 @@
 package io.streamlearn.app.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.streamlearn.common.config.KafkaSettings;
@@ -51,6 +52,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -187,20 +189,20 @@ class ScaleOutIT {
      * owns (keyed by instance name); returns that ownership.
      */
     private Map<String, Set<Integer>> awaitGroup(Admin admin, String what,
-                                                 Predicate<Map<String, Set<Integer>>> condition)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Map<String, Set<Integer>> owners = Map.of();
-        while (System.nanoTime() < deadline) {
-            Optional<ConsumerGroupDescription> group = describeGroup(admin);
-            owners = group.map(ScaleOutIT::eventsPartitionsByInstance).orElse(Map.of());
-            if (group.isPresent() && group.get().groupState() == GroupState.STABLE && condition.test(owners)) {
-                return owners;
-            }
-            Thread.sleep(200);
+                                                 Predicate<Map<String, Set<Integer>>> condition) {
+        try {
+            return await(what).atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> stableOwners(admin),
+                    owners -> owners.isPresent() && condition.test(owners.get())).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + logs(), e);
         }
-        throw new AssertionError("timed out waiting until " + what + "; events partitions by instance: " + owners
-                + "\n" + logs());
+    }
+
+    /** The events partitions each instance owns, or empty while the scorer group is missing or not stable. */
+    private static Optional<Map<String, Set<Integer>>> stableOwners(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return describeGroup(admin).filter(group -> group.groupState() == GroupState.STABLE)
+                .map(ScaleOutIT::eventsPartitionsByInstance);
     }
 
     /** The scorer group, or empty until its first member joined. */
@@ -230,16 +232,18 @@ class ScaleOutIT {
         return owners;
     }
 
+    /** Polls the predictions consumer in this thread, paced by its poll timeout; a failed send fails at once. */
     private void awaitScored(Predictions predictions, SteadyEvents events, String what,
-                             Predicate<Set<String>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.test(predictions.ids())) {
-            events.checkHealthy();
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what + ": " + predictions.ids().size()
-                        + " of " + events.sent() + " events scored\n" + logs());
-            }
-            predictions.poll();
+                             Predicate<Set<String>> condition) {
+        try {
+            await(what).atMost(WAIT).pollInterval(Duration.ZERO).pollInSameThread().until(() -> {
+                events.checkHealthy();
+                predictions.poll();
+                return condition.test(predictions.ids());
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + " " + predictions.ids().size() + " of " + events.sent()
+                    + " events scored\n" + logs(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.streamlearn.app.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamlearn.app.testing.Blobs;
 import io.streamlearn.common.config.Settings;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
@@ -52,8 +52,10 @@ class PipelineIT {
             Dataset train = blobs.sample(SAMPLES);
             long accepted = new HttpReplayer(pipeline.ingestUri(), 250, 0, 3).replay(train, (n, t) -> { });
             assertThat(accepted).isEqualTo(SAMPLES);
-            await(Duration.ofSeconds(120), () -> pipeline.trainer().samplesLearned() == SAMPLES
-                    && pipeline.scorer().currentVersion() > 1);
+            await("every sample learned and a newer model serving").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> pipeline.trainer().samplesLearned() == SAMPLES
+                            && pipeline.scorer().currentVersion() > 1);
             long servedVersion = pipeline.scorer().currentVersion();
 
             Dataset live = blobs.sample(EVENTS);
@@ -66,7 +68,8 @@ class PipelineIT {
             assertThat(predictions).allSatisfy(p -> assertThat(p.getModelVersion()).isGreaterThanOrEqualTo(servedVersion));
 
             var accuracy = pipeline.monitoring().accuracy();
-            await(Duration.ofSeconds(60), () -> accuracy.evaluated("event") == EVENTS);
+            await("every event evaluated").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> accuracy.evaluated("event") == EVENTS);
             assertThat(accuracy.overallAccuracy("event")).isGreaterThan(0.9);
 
             // Samples the served model has not learned: the first ones may all have been learned before the
@@ -74,7 +77,8 @@ class PipelineIT {
             Dataset more = blobs.sample(SAMPLES / 10);
             assertThat(new HttpReplayer(pipeline.ingestUri(), 100, 0, 3).replay(more, (n, t) -> { }))
                     .isEqualTo(SAMPLES / 10);
-            await(Duration.ofSeconds(60), () -> accuracy.evaluated("sample") > 0);
+            await("a sample evaluated").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> accuracy.evaluated("sample") > 0);
             assertThat(accuracy.windowAccuracy("sample")).isGreaterThan(0.8);
             assertThat(pipeline.trainer().prequentialAccuracy()).isGreaterThan(0.7);
         }
@@ -105,13 +109,5 @@ class PipelineIT {
             }
         }
         return new ArrayList<>(byId.values());
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within %s", timeout).isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 }

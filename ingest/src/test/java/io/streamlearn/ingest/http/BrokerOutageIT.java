@@ -1,6 +1,7 @@
 package io.streamlearn.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.ingest.IngestConfig;
@@ -114,26 +115,15 @@ class BrokerOutageIT {
         }
     }
 
-    private void awaitStatus(int status, int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (statuses.getOrDefault(status, new AtomicInteger()).get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(statuses.getOrDefault(status, new AtomicInteger()).get()).as("answers " + status)
-                .isGreaterThanOrEqualTo(count);
+    private void awaitStatus(int status, int count, Duration timeout) {
+        await("answers " + status).atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> statuses.getOrDefault(status, new AtomicInteger()).get() >= count);
     }
 
-    private void awaitReady(boolean ready, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private void awaitReady(boolean ready, Duration timeout) {
         int expected = ready ? 200 : 503;
-        int status;
-        do {
-            status = http.send(HttpRequest.newBuilder(INGEST.uri("/readyz")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-            if (status != expected) {
-                Thread.sleep(100);
-            }
-        } while (status != expected && System.nanoTime() < deadline);
-        assertThat(status).as("/readyz").isEqualTo(expected);
+        await("/readyz " + expected).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> http.send(HttpRequest.newBuilder(INGEST.uri("/readyz")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), status -> status == expected);
     }
 }

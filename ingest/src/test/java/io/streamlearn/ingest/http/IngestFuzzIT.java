@@ -115,7 +115,7 @@ class IngestFuzzIT {
         log.info("fuzz seed {}: {} attempts, statuses {}", seed, ATTEMPTS, statuses);
     }
 
-    private double requestsCounted() throws InterruptedException {
+    private double requestsCounted() {
         double total = 0;
         for (Collector.MetricFamilySamples family : Collections.list(INGEST.settledRegistry().metricFamilySamples())) {
             if (family.name.equals("streamlearn_ingest_requests")) {

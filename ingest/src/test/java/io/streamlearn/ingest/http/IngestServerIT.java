@@ -2,6 +2,7 @@ package io.streamlearn.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -299,10 +300,8 @@ class IngestServerIT {
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, 10);
             out.flush();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (own.getSampleValue("streamlearn_ingest_requests_in_flight") < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("the request in flight").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> own.getSampleValue("streamlearn_ingest_requests_in_flight") >= 1);
             assertThat(own.getSampleValue("streamlearn_ingest_requests_in_flight")).isEqualTo(1);
 
             CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
@@ -362,7 +361,7 @@ class IngestServerIT {
         return topic.valueSerde().deserializer().deserialize(topic.name(), value);
     }
 
-    private double metric(String name, String... labelValues) throws InterruptedException {
+    private double metric(String name, String... labelValues) {
         String second = name.contains("rejected") ? "reason" : name.contains("accepted") ? "format" : "status";
         String[] labels = labelValues.length == 1 ? new String[] {"endpoint"} : new String[] {"endpoint", second};
         Double value = INGEST.settledRegistry().getSampleValue(name, labels, labelValues);

@@ -1,6 +1,6 @@
 package io.streamlearn.ingest.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
@@ -78,13 +78,9 @@ public final class RunningIngest implements BeforeAllCallback, AfterAllCallback 
      * The running server's metrics once no request is in flight. A client holds its answer a moment before the
      * server counts the request, so a test that reads request counters right after its last request reads them here.
      */
-    public CollectorRegistry settledRegistry() throws InterruptedException {
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (registry.getSampleValue(IN_FLIGHT) > 0) {
-            assertThat(System.nanoTime()).as("requests in flight for %s s", SETTLE_TIMEOUT.toSeconds())
-                    .isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    public CollectorRegistry settledRegistry() {
+        await("no request in flight").atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(5))
+                .until(() -> registry.getSampleValue(IN_FLIGHT) <= 0);
         return registry;
     }
 

@@ -1,5 +1,7 @@
 package io.streamlearn.scorer.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.KafkaClients;
@@ -136,14 +138,9 @@ public final class SwapLatencyBenchmark {
         }
     }
 
-    private void awaitVersion(long version) throws InterruptedException {
-        long deadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
-        while (!firstSeenAt.containsKey(version)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no prediction by v" + version + " within " + SWAP_TIMEOUT);
-            }
-            Thread.sleep(1);
-        }
+    private void awaitVersion(long version) {
+        await("a prediction by v" + version).atMost(SWAP_TIMEOUT).pollInterval(Duration.ofMillis(1))
+                .until(() -> firstSeenAt.containsKey(version));
     }
 
     private static String summary(List<Long> latenciesMs) {

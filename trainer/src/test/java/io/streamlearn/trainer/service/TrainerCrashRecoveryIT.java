@@ -1,6 +1,7 @@
 package io.streamlearn.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
@@ -265,11 +266,8 @@ class TrainerCrashRecoveryIT {
         Thread thread = new Thread(service, "crash-it-trainer");
         thread.start();
         try {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (service.samplesLearned() < samples) {
-                assertThat(System.nanoTime()).as("learning %s samples", samples).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            await("learning " + samples + " samples").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> service.samplesLearned() >= samples);
         } finally {
             service.close();
             thread.join(WAIT.toMillis());
@@ -453,14 +451,16 @@ class TrainerCrashRecoveryIT {
         }
     }
 
-    private void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
+    /** Fails as soon as the trainer is found dead; polls in this thread, as conditions read the models consumer. */
+    private void awaitUntil(BooleanSupplier condition, String what) {
+        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
             assertThat(trainer.isAlive()).as("trainer start %s is alive (see %s) while waiting until %s", starts,
                     logs.resolve("trainer-" + starts + ".log"), what).isTrue();
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+            return false;
+        });
     }
 
     private <V> KafkaConsumer<String, V> reader(Topic<String, V> topic) {

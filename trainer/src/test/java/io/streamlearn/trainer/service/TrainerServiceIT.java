@@ -1,6 +1,7 @@
 package io.streamlearn.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -193,12 +194,8 @@ class TrainerServiceIT {
         }
     }
 
-    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void awaitUntil(BooleanSupplier condition, String what) {
+        await(what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     /** Produces the samples plus four unlearnable records in between; returns where the bad ones landed, by key. */
