@@ -377,8 +377,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
         beginTransaction();
-        var letter = DeadLetters.of(SERVICE, record.topic(), record.partition(), record.offset(), detail,
-                record.key(), record.value(), record.timestamp());
+        var letter = DeadLetters.of(SERVICE, record.topic(), record.partition(), record.offset(),
+                reason + ": " + detail, record.key(), record.value(), record.timestamp());
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
                 Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter)));
         metrics.deadLetter(reason);
@@ -613,8 +613,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // The group has moved on without us: our offsets can no longer be committed for these partitions.
+            // The group has moved on without us: another member may own them now, so no later commit of ours may
+            // carry their offsets (Kafka calls this instead of onPartitionsRevoked, which would release them).
             log.warn("trainer {}: partitions {} lost without a chance to commit", config.modelName(), partitions);
+            offsets.released(partitions);
+            partitions.forEach(TrainerService.this::endResending);
         }
     }
 }

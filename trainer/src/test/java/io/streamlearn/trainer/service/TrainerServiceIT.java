@@ -129,10 +129,12 @@ class TrainerServiceIT {
             assertThat(letter.getPartition()).isEqualTo(source.partition());
             assertThat(letter.getOffset()).isEqualTo(source.offset());
         });
-        assertThat(letters).extracting(DeadLetter::getReason).anySatisfy(r -> assertThat(r).contains("undecodable"))
-                .anySatisfy(r -> assertThat(r).contains("has 3 features, the model expects 8"))
-                .anySatisfy(r -> assertThat(r).contains("is NaN"))
-                .anySatisfy(r -> assertThat(r).contains("label 7 is outside [0, 4)"));
+        assertThat(letters).extracting(DeadLetter::getReason)
+                .anySatisfy(r -> assertThat(r).startsWith("undecodable: "))
+                .anySatisfy(r -> assertThat(r).startsWith("wrong_feature_count: ")
+                        .contains("has 3 features, the model expects 8"))
+                .anySatisfy(r -> assertThat(r).startsWith("non_finite_feature: ").contains("is NaN"))
+                .anySatisfy(r -> assertThat(r).startsWith("label_out_of_range: ").contains("label 7 is outside [0, 4)"));
 
         assertThat(metric(registry, "streamlearn_trainer_samples_learned_total")).isEqualTo(2000);
         assertThat(metric(registry, "streamlearn_trainer_snapshot_version")).isEqualTo(last.getVersion());
@@ -179,7 +181,8 @@ class TrainerServiceIT {
         assertThat(next.getOffsetsList().stream().mapToLong(PartitionOffset::getOffset).sum()).isEqualTo(2104);
         assertThat(service.snapshotsPublished()).isEqualTo(1);
         assertThat(read(Topics.DEAD_LETTERS, list -> list.size() >= 5)).filteredOn(l -> l.getTopic().equals(
-                Topics.DRIFT_ALERTS.name())).singleElement().satisfies(l -> assertThat(l.getReason()).contains("DriftAlert"));
+                Topics.DRIFT_ALERTS.name())).singleElement()
+                .satisfies(l -> assertThat(l.getReason()).startsWith("undecodable_drift_alert: "));
     }
 
     private static void produceAlerts() throws Exception {
