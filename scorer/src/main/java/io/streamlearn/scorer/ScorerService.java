@@ -50,10 +50,6 @@ public final class ScorerService implements Service {
         });
     }
 
-    /**
-     * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
-     * models topic is loaded (scoring then runs on the stream threads), and opens the admin endpoint if configured.
-     */
     /** The streams failing for good (state ERROR) is the service failing. */
     @Override
     public void onFailure(Runnable action) {
@@ -64,6 +60,10 @@ public final class ScorerService implements Service {
         });
     }
 
+    /**
+     * Creates the topics if missing, then starts the streams; returns once the newest accepted snapshot on the
+     * models topic is loaded (scoring then runs on the stream threads), and opens the admin endpoint if configured.
+     */
     @Override
     public void start() {
         TopicAdmin.ensureTopics(kafka, List.of(Topics.MODELS, Topics.EVENTS, Topics.SAMPLES, Topics.PREDICTIONS,

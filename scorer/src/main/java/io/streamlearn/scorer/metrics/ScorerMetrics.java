@@ -61,7 +61,7 @@ public final class ScorerMetrics {
                 "Champion changes, the first model included.").register(registry);
         candidateVersion = Gauge.build("streamlearn_scorer_candidate_version",
                 "Version of the candidate scored in shadow on labeled samples; 0 while none.").register(registry);
-        shadowAccuracy = Gauge.build("streamlearn_scorer_shadow_accuracy",
+        shadowAccuracy = Gauge.build("streamlearn_scorer_shadow_accuracy_ratio",
                 "Accuracy (0-1) of the champion and of the candidate on the labeled samples of the current or last "
                         + "promotion trial; NaN before the first.").labelNames("role").register(registry);
         shadowScored = Counter.build("streamlearn_scorer_shadow_scored_total",

@@ -247,7 +247,10 @@ public final class ServingModels implements AutoCloseable {
     }
 
     private void startTrial(OnnxModel model) {
-        candidate.install(model);
+        if (!candidate.install(model)) {
+            throw new IllegalStateException("the candidate slot still serves v" + candidate.currentVersion()
+                    + " and refused " + model + ": a trial must start with an empty slot");
+        }
         trial = new Trial(model.version(), model.createdAtMs());
         metrics.candidate(model.version());
         metrics.shadowTrial(0, 0, 0);

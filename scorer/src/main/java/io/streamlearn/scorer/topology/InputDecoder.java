@@ -3,7 +3,9 @@ package io.streamlearn.scorer.topology;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.streamlearn.common.wire.Event;
 import io.streamlearn.common.wire.PackedFloats;
+import io.streamlearn.common.wire.Sample;
 import io.streamlearn.scorer.topology.InputKind.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +21,12 @@ import java.util.Arrays;
  * fill it exactly, so a scorer that reuses its arrays allocates nothing per record for them.
  */
 final class InputDecoder {
-    private static final int ID = 1;
-    private static final int FEATURES = 2;
-    private static final int SAMPLE_LABEL = 3;
-    private static final int SAMPLE_TIMESTAMP = 4;
-    private static final int EVENT_TIMESTAMP = 3;
+    /** Id and features have the same numbers in both messages. */
+    private static final int ID = Sample.ID_FIELD_NUMBER;
+    private static final int FEATURES = Sample.FEATURES_FIELD_NUMBER;
+    private static final int LABEL = Sample.LABEL_FIELD_NUMBER;
+    private static final int SAMPLE_TIMESTAMP = Sample.TIMESTAMP_MS_FIELD_NUMBER;
+    private static final int EVENT_TIMESTAMP = Event.TIMESTAMP_MS_FIELD_NUMBER;
 
     private InputDecoder() {
     }
@@ -62,7 +65,7 @@ final class InputDecoder {
             } else if (field == FEATURES && type == WireFormat.WIRETYPE_FIXED32) {
                 features = PackedFloats.appendOne(in, features, count);
                 count++;
-            } else if (sample && field == SAMPLE_LABEL && type == WireFormat.WIRETYPE_VARINT) {
+            } else if (sample && field == LABEL && type == WireFormat.WIRETYPE_VARINT) {
                 label = in.readInt32();
             } else if (field == (sample ? SAMPLE_TIMESTAMP : EVENT_TIMESTAMP) && type == WireFormat.WIRETYPE_VARINT) {
                 in.readInt64();

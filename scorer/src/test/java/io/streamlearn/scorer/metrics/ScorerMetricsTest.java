@@ -49,7 +49,7 @@ class ScorerMetricsTest {
 
     @Test
     void shouldReportTheTrialOfTheCandidateAndItsVerdicts() {
-        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy_ratio", new String[] {"role"},
                 new String[] {"candidate"})).isNaN();
 
         metrics.candidate(4);
@@ -60,9 +60,9 @@ class ScorerMetricsTest {
         metrics.pinned(3);
 
         assertThat(registry.getSampleValue("streamlearn_scorer_candidate_version")).isEqualTo(4.0);
-        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy_ratio", new String[] {"role"},
                 new String[] {"champion"})).isEqualTo(0.75);
-        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy", new String[] {"role"},
+        assertThat(registry.getSampleValue("streamlearn_scorer_shadow_accuracy_ratio", new String[] {"role"},
                 new String[] {"candidate"})).isEqualTo(0.875);
         assertThat(registry.getSampleValue("streamlearn_scorer_shadow_scored_total")).isEqualTo(8.0);
         assertThat(registry.getSampleValue("streamlearn_scorer_promotions_total")).isEqualTo(1.0);

@@ -90,8 +90,8 @@ class ServingModelsTest {
         shadowCall.close();
         assertThat(worse.isClosed()).isTrue();
         assertThat(metric("streamlearn_scorer_candidates_rejected_total")).isEqualTo(1);
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "champion")).isEqualTo(1.0);
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "candidate")).isEqualTo(0.8);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "champion")).isEqualTo(1.0);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "candidate")).isEqualTo(0.8);
     }
 
     @Test

@@ -380,8 +380,8 @@ class ScorerTopologyTest {
 
         assertThat(metric("streamlearn_scorer_candidates_rejected_total")).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_candidate_version")).isZero();
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "champion")).isEqualTo(6 / 20.0);
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "candidate")).isZero();
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "champion")).isEqualTo(6 / 20.0);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "candidate")).isZero();
         assertThat(serving.championVersion()).isEqualTo(1);
 
         publish(TestModels.snapshot(3, INPUT, CLASSES, 0, 0));
@@ -397,8 +397,8 @@ class ScorerTopologyTest {
             assertThat(p.getPredictedClass()).isEqualTo(p.getLabel());
         });
         assertThat(metric("streamlearn_scorer_promotions_total")).isEqualTo(1);
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "champion")).isEqualTo(7 / 20.0);
-        assertThat(metric("streamlearn_scorer_shadow_accuracy", "role", "candidate")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "champion")).isEqualTo(7 / 20.0);
+        assertThat(metric("streamlearn_scorer_shadow_accuracy_ratio", "role", "candidate")).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_shadow_scored_total")).isEqualTo(40);
         assertThat(metric("streamlearn_scorer_model_version")).isEqualTo(3);
         assertThat(metric("streamlearn_scorer_swaps_total")).isEqualTo(2);
