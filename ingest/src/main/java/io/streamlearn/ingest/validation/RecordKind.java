@@ -1,5 +1,9 @@
 package io.streamlearn.ingest.validation;
 
+import com.google.protobuf.WireFormat;
+import io.streamlearn.common.wire.Event;
+import io.streamlearn.common.wire.Label;
+import io.streamlearn.common.wire.Sample;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,10 +18,6 @@ public enum RecordKind {
 
     /** What a protobuf field (number and wire type) holds. */
     enum ProtoField { ID, FEATURES, LABEL, TIMESTAMP, UNKNOWN }
-
-    private static final int VARINT = 0;
-    private static final int LEN = 2;
-    private static final int I32 = 5;
 
     private final List<String> fields;
 
@@ -43,23 +43,36 @@ public enum RecordKind {
     }
 
     /**
-     * Sample {1 id, 2 features, 3 label, 4 timestamp_ms}, Event {1 id, 2 features, 3 timestamp_ms},
-     * Label {1 event_id, 2 label, 3 timestamp_ms}; features packed (LEN) or not (I32). A known number with
-     * another wire type is an unknown field, as protobuf treats it.
+     * The field of this kind's message with protobuf field {@code number}; features packed (length-delimited) or not
+     * (fixed32). A known number with another wire type is an unknown field, as protobuf treats it.
      */
     ProtoField protoField(int number, int wireType) {
         ProtoField field = switch (this) {
-            case SAMPLE -> number == 1 ? ProtoField.ID : number == 2 ? ProtoField.FEATURES
-                    : number == 3 ? ProtoField.LABEL : number == 4 ? ProtoField.TIMESTAMP : ProtoField.UNKNOWN;
-            case EVENT -> number == 1 ? ProtoField.ID : number == 2 ? ProtoField.FEATURES
-                    : number == 3 ? ProtoField.TIMESTAMP : ProtoField.UNKNOWN;
-            case LABEL -> number == 1 ? ProtoField.ID : number == 2 ? ProtoField.LABEL
-                    : number == 3 ? ProtoField.TIMESTAMP : ProtoField.UNKNOWN;
+            case SAMPLE -> switch (number) {
+                case Sample.ID_FIELD_NUMBER -> ProtoField.ID;
+                case Sample.FEATURES_FIELD_NUMBER -> ProtoField.FEATURES;
+                case Sample.LABEL_FIELD_NUMBER -> ProtoField.LABEL;
+                case Sample.TIMESTAMP_MS_FIELD_NUMBER -> ProtoField.TIMESTAMP;
+                default -> ProtoField.UNKNOWN;
+            };
+            case EVENT -> switch (number) {
+                case Event.ID_FIELD_NUMBER -> ProtoField.ID;
+                case Event.FEATURES_FIELD_NUMBER -> ProtoField.FEATURES;
+                case Event.TIMESTAMP_MS_FIELD_NUMBER -> ProtoField.TIMESTAMP;
+                default -> ProtoField.UNKNOWN;
+            };
+            case LABEL -> switch (number) {
+                case Label.EVENT_ID_FIELD_NUMBER -> ProtoField.ID;
+                case Label.LABEL_FIELD_NUMBER -> ProtoField.LABEL;
+                case Label.TIMESTAMP_MS_FIELD_NUMBER -> ProtoField.TIMESTAMP;
+                default -> ProtoField.UNKNOWN;
+            };
         };
         boolean typeMatches = switch (field) {
-            case ID -> wireType == LEN;
-            case FEATURES -> wireType == LEN || wireType == I32;
-            case LABEL, TIMESTAMP -> wireType == VARINT;
+            case ID -> wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+            case FEATURES -> wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED
+                    || wireType == WireFormat.WIRETYPE_FIXED32;
+            case LABEL, TIMESTAMP -> wireType == WireFormat.WIRETYPE_VARINT;
             case UNKNOWN -> false;
         };
         return typeMatches ? field : ProtoField.UNKNOWN;

@@ -2,6 +2,8 @@ package io.streamlearn.ingest.validation;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.streamlearn.common.wire.Event;
+import io.streamlearn.common.wire.Sample;
 import java.io.IOException;
 
 /**
@@ -10,7 +12,9 @@ import java.io.IOException;
  * without copying 784 features into a message builder first.
  */
 final class WireEncoding {
-    private static final int FEATURES = 2;
+    /** Id and features have the same numbers in both messages, so one writer serves both. */
+    private static final int ID = Sample.ID_FIELD_NUMBER;
+    private static final int FEATURES = Sample.FEATURES_FIELD_NUMBER;
 
     private WireEncoding() {
     }
@@ -18,17 +22,17 @@ final class WireEncoding {
     /** Sample {1 id, 2 features, 3 label, 4 timestamp_ms}. */
     static byte[] sample(String id, float[] features, int label, long timestampMs) {
         int size = stringSize(id) + featuresSize(features)
-                + (label == 0 ? 0 : CodedOutputStream.computeInt32Size(3, label))
-                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(4, timestampMs));
+                + (label == 0 ? 0 : CodedOutputStream.computeInt32Size(Sample.LABEL_FIELD_NUMBER, label))
+                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(Sample.TIMESTAMP_MS_FIELD_NUMBER, timestampMs));
         byte[] out = new byte[size];
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         try {
             writeIdAndFeatures(o, id, features);
             if (label != 0) {
-                o.writeInt32(3, label);
+                o.writeInt32(Sample.LABEL_FIELD_NUMBER, label);
             }
             if (timestampMs != 0) {
-                o.writeInt64(4, timestampMs);
+                o.writeInt64(Sample.TIMESTAMP_MS_FIELD_NUMBER, timestampMs);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {
@@ -40,13 +44,13 @@ final class WireEncoding {
     /** Event {1 id, 2 features, 3 timestamp_ms}. */
     static byte[] event(String id, float[] features, long timestampMs) {
         int size = stringSize(id) + featuresSize(features)
-                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(3, timestampMs));
+                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(Event.TIMESTAMP_MS_FIELD_NUMBER, timestampMs));
         byte[] out = new byte[size];
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         try {
             writeIdAndFeatures(o, id, features);
             if (timestampMs != 0) {
-                o.writeInt64(3, timestampMs);
+                o.writeInt64(Event.TIMESTAMP_MS_FIELD_NUMBER, timestampMs);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {
@@ -56,7 +60,7 @@ final class WireEncoding {
     }
 
     private static int stringSize(String id) {
-        return id.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, id);
+        return id.isEmpty() ? 0 : CodedOutputStream.computeStringSize(ID, id);
     }
 
     private static int featuresSize(float[] features) {
@@ -69,7 +73,7 @@ final class WireEncoding {
 
     private static void writeIdAndFeatures(CodedOutputStream o, String id, float[] features) throws IOException {
         if (!id.isEmpty()) {
-            o.writeString(1, id);
+            o.writeString(ID, id);
         }
         if (features.length > 0) {
             o.writeTag(FEATURES, WireFormat.WIRETYPE_LENGTH_DELIMITED);
