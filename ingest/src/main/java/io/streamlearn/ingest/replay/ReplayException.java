@@ -4,6 +4,7 @@ import java.io.IOException;
 
 /** The ingest API refused a batch: its HTTP status and answer body, and how many samples had been accepted. */
 public final class ReplayException extends IOException {
+    private static final long serialVersionUID = 1L;
     private final int status;
     private final String body;
     private final long accepted;

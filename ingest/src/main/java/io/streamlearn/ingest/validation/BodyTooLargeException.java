@@ -4,6 +4,7 @@ import java.io.IOException;
 
 /** Thrown while reading a request body as soon as it exceeds the configured limit. */
 public final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
     private final long limit;
 
     public BodyTooLargeException(long limit) {

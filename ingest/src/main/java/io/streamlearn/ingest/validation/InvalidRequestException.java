@@ -9,6 +9,7 @@ import java.util.Map;
  * ({@code line}/{@code column} in text formats, 0 when not a syntax error), and how many records were rejected for which reason.
  */
 public final class InvalidRequestException extends Exception {
+    private static final long serialVersionUID = 1L;
     private final int status;
     private final List<Problem> problems;
     private final int problemCount;
