@@ -157,12 +157,6 @@ public record TrainerConfig(String modelName, NetworkSpec network, List<String> 
                 dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)), drift);
     }
 
-    /** The same configuration with another checkpoint folder (tests, the learning-quality run). */
-    public TrainerConfig withCheckpointDir(Optional<Path> dir) {
-        return new TrainerConfig(modelName, network, classNames, learning, snapshotEverySamples, snapshotEvery, groupId,
-                pollTimeout, dir, drift);
-    }
-
     /** "0", "1", ... "classes-1". */
     public static List<String> defaultClassNames(int classes) {
         return IntStream.range(0, classes).mapToObj(Integer::toString).toList();

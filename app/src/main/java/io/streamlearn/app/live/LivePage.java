@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local run's live page: {@code /} is a self-contained HTML page (no external scripts: the machine may be
@@ -20,6 +22,7 @@ import java.util.stream.Collectors;
  * the current versions.
  */
 public final class LivePage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LivePage.class);
     private final HttpServer server;
     private final ScheduledExecutorService sampler;
     private final LiveRecorder recorder;
@@ -46,10 +49,19 @@ public final class LivePage implements AutoCloseable {
             LivePage page = new LivePage(server, recorder, in.readAllBytes());
             server.createContext("/", page::handle);
             server.start();
-            page.sampler.scheduleAtFixedRate(recorder::sample, 0, 1, TimeUnit.SECONDS);
+            page.sampler.scheduleAtFixedRate(page::sample, 0, 1, TimeUnit.SECONDS);
             return page;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the live page on " + host + ":" + port, e);
+        }
+    }
+
+    /** One sample; a failure is logged, as a scheduled task that throws is cancelled without a word. */
+    private void sample() {
+        try {
+            recorder.sample();
+        } catch (RuntimeException e) {
+            log.warn("the live page could not sample the pipeline this second", e);
         }
     }
 

@@ -172,6 +172,7 @@ class HttpReplayerTest {
 
         new HttpReplayer(uri, 4, 0, 0).replay(dataset(10), (n, elapsed) -> { });
 
+        assertThat(received).hasSize(10);
         assertThat(received).extracting(Sample::getId).doesNotHaveDuplicates().allMatch(id -> id.length() == 36);
         assertThat(received).allMatch(s -> s.getTimestampMs() > 0);
     }

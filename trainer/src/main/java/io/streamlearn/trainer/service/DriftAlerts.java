@@ -63,10 +63,6 @@ final class DriftAlerts implements AutoCloseable {
         return alerts;
     }
 
-    void wakeup() {
-        consumer.wakeup();
-    }
-
     @Override
     public void close() {
         consumer.close();
