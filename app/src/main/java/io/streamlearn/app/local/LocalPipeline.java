@@ -46,11 +46,11 @@ public final class LocalPipeline implements AutoCloseable {
         try {
             EmbeddedKafka broker = lifecycle.own(EmbeddedKafka.start(dataDir.resolve("kafka"), 0));
             settings = base.with(Map.of(
-                            "streamlearn.kafka.bootstrap.servers", broker.bootstrapServers(),
-                            "streamlearn.scorer.state.dir", dataDir.resolve("scorer-state").toString(),
-                            "streamlearn.trainer.checkpoint.dir", dataDir.resolve("trainer-checkpoints").toString(),
-                            "streamlearn.monitoring.state.dir", dataDir.resolve("monitoring-state").toString()))
-                    .withDefaults(Map.of("streamlearn.kafka.topic.partitions", "1"));
+                            KafkaSettings.BOOTSTRAP.name(), broker.bootstrapServers(),
+                            ScorerConfig.STATE_DIR.name(), dataDir.resolve("scorer-state").toString(),
+                            TrainerConfig.CHECKPOINT_DIR.name(), dataDir.resolve("trainer-checkpoints").toString(),
+                            MonitoringConfig.STATE_DIR.name(), dataDir.resolve("monitoring-state").toString()))
+                    .withDefaults(Map.of(KafkaSettings.PARTITIONS.name(), "1"));
             kafka = KafkaSettings.from(settings);
             TopicAdmin.ensureTopics(kafka, Topics.ALL, Duration.ofSeconds(60));
 

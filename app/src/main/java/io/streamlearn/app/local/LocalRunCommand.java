@@ -5,8 +5,10 @@ import io.streamlearn.app.cli.SettingsOptions;
 import io.streamlearn.app.live.LivePage;
 import io.streamlearn.app.live.LiveRecorder;
 import io.streamlearn.common.kafka.LatestSnapshot;
+import io.streamlearn.common.metrics.MetricsSettings;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.DriftAlert;
+import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.dataset.Dataset;
 import io.streamlearn.ingest.dataset.FashionMnist;
 import io.streamlearn.ingest.dataset.IdxFiles;
@@ -14,6 +16,7 @@ import io.streamlearn.ingest.dataset.MnistFetcher;
 import io.streamlearn.ingest.replay.DriftInjector;
 import io.streamlearn.ingest.replay.HttpReplayer;
 import io.streamlearn.monitoring.accuracy.AccuracyTracker;
+import io.streamlearn.trainer.TrainerConfig;
 import io.streamlearn.trainer.service.TrainerService;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -102,10 +105,10 @@ public final class LocalRunCommand implements Callable<Integer> {
         boolean tempDir = dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("streamlearn-local-") : dataDir;
         var settings = settingsOptions.load().withDefaults(Map.of(
-                "streamlearn.ingest.http.port", Integer.toString(httpPort),
-                "streamlearn.metrics.port", Integer.toString(metricsPort),
-                "streamlearn.metrics.host", "127.0.0.1",
-                "streamlearn.trainer.snapshot.every.ms", "2000"));
+                IngestConfig.HTTP_PORT.name(), Integer.toString(httpPort),
+                MetricsSettings.PORT.name(), Integer.toString(metricsPort),
+                MetricsSettings.HOST.name(), "127.0.0.1",
+                TrainerConfig.SNAPSHOT_EVERY_MS.name(), "2000"));
         try (LocalPipeline pipeline = LocalPipeline.start(settings, dir)) {
             Progress progress = new Progress(pipeline, count);
             run(pipeline, progress, train, test, count, started);
