@@ -2,6 +2,7 @@ package io.streamlearn.app.live;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamlearn.common.service.JdkHttpServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,6 +46,7 @@ public final class LivePage implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException("live.html is missing from the classpath");
             }
+            JdkHttpServers.configure();
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
             LivePage page = new LivePage(server, recorder, in.readAllBytes());
             server.createContext("/", page::handle);

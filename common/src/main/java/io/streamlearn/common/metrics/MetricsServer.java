@@ -2,6 +2,7 @@ package io.streamlearn.common.metrics;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
+import io.streamlearn.common.service.JdkHttpServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,9 +17,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Starts on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
     public static MetricsServer start(String host, int port, CollectorRegistry registry) {
-        // The JDK's HTTP server reads this once, when the first server of the process starts (often this one):
-        // without it, Nagle's algorithm adds ~40 ms to small responses of every HTTP server in the process.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        JdkHttpServers.configure();
         try {
             return new MetricsServer(new HTTPServer.Builder()
                     .withInetSocketAddress(new InetSocketAddress(host, port))

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.TopicAdmin;
+import io.streamlearn.common.service.JdkHttpServers;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.ingest.IngestConfig;
 import io.streamlearn.ingest.metrics.IngestMetrics;
@@ -52,21 +53,11 @@ public final class IngestServer implements AutoCloseable {
     private static final int QUEUE_PER_THREAD = 32;
     /** Status recorded in the metrics when the connection broke before an answer could be sent (as nginx does). */
     private static final int CLIENT_GONE = 499;
-    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
     /** Most of an unread request body read before answering; more closes the connection instead. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     /** Largest body read into a request thread's reused buffer: each of the threads keeps at most this much. */
     private static final int REUSED_BODY_BYTES = 4 * 1024 * 1024;
     private static final ThreadLocal<byte[]> BODY_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
-
-    static {
-        // The JDK server writes an answer's headers and body separately and leaves Nagle's algorithm on unless
-        // told otherwise, so every small answer waited for the client's delayed ACK: ~40 ms per request, measured.
-        // The JDK reads this property once, when its first HTTP server starts in the process.
-        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
-            System.setProperty(NO_DELAY_PROPERTY, "true");
-        }
-    }
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -134,6 +125,7 @@ public final class IngestServer implements AutoCloseable {
     }
 
     private static HttpServer create(IngestConfig config) throws IOException {
+        JdkHttpServers.configure();
         InetSocketAddress address = new InetSocketAddress(config.httpHost(), config.httpPort());
         if (config.tlsKeystore().isEmpty()) {
             return HttpServer.create(address, 0);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamlearn.common.service.JdkHttpServers;
 import io.streamlearn.scorer.model.ModelRejectedException;
 import io.streamlearn.scorer.model.ServingModels;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String host, int port, ServingModels serving) {
         HttpServer server;
         try {
+            JdkHttpServers.configure();
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the scorer admin endpoint on " + host + ":" + port, e);
