@@ -25,7 +25,7 @@ public final class Publisher implements AutoCloseable {
 
     public static Publisher open(KafkaSettings kafka) {
         Properties p = KafkaClients.producer(kafka, "bench-snapshots");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_SNAPSHOT_BYTES + 64 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_SNAPSHOT_RECORD_BYTES));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return new Publisher(new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()));
     }

@@ -17,6 +17,11 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
     /** Largest model snapshot the `models` topic accepts; the trainer refuses bigger ones before sending. */
     public static final int MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+    /**
+     * A snapshot's record with room for its key and the record batch around it: the `models` topic's
+     * max.message.bytes, and what its producers (max.request.size) and consumers (max.partition.fetch.bytes) allow.
+     */
+    public static final int MAX_SNAPSHOT_RECORD_BYTES = MAX_SNAPSHOT_BYTES + 64 * 1024;
 
     private static final Serde<String> KEYS = Serdes.String();
 
@@ -32,7 +37,7 @@ public final class Topics {
     public static final Topic<String, ModelSnapshot> MODELS = new Topic<>("models", KEYS,
             ProtoSerde.of(ModelSnapshot.parser()),
             Map.of("cleanup.policy", "compact",
-                    "max.message.bytes", Integer.toString(MAX_SNAPSHOT_BYTES + 64 * 1024)));
+                    "max.message.bytes", Integer.toString(MAX_SNAPSHOT_RECORD_BYTES)));
     public static final Topic<String, DeadLetter> DEAD_LETTERS =
             new Topic<>("dead-letters", KEYS, ProtoSerde.of(DeadLetter.parser()), Map.of());
 

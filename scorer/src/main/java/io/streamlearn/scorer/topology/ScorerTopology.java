@@ -119,7 +119,7 @@ public final class ScorerTopology {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // A snapshot is up to 16 MiB: let the global consumer fetch a whole one per partition request.
         p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-                Topics.MAX_SNAPSHOT_BYTES + 64 * 1024);
+                Topics.MAX_SNAPSHOT_RECORD_BYTES);
         return p;
     }
 }

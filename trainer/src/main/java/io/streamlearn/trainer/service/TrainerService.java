@@ -150,7 +150,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "streamlearn-trainer-" + config.modelName());
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(config.snapshotEvery().toMillis() + TRANSACTION_SLACK_MS));
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_SNAPSHOT_BYTES + 1024 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_SNAPSHOT_RECORD_BYTES));
         return p;
     }
 

@@ -465,7 +465,7 @@ class TrainerCrashRecoveryIT {
 
     private <V> KafkaConsumer<String, V> reader(Topic<String, V> topic) {
         var props = KafkaClients.consumer(kafka, "crash-it-" + topic.name(), null);
-        props.put("max.partition.fetch.bytes", Integer.toString(Topics.MAX_SNAPSHOT_BYTES + (1 << 20)));
+        props.put("max.partition.fetch.bytes", Integer.toString(Topics.MAX_SNAPSHOT_RECORD_BYTES));
         KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
