@@ -15,6 +15,9 @@ final class WireEncoding {
     /** Id and features have the same numbers in both messages, so one writer serves both. */
     private static final int ID = Sample.ID_FIELD_NUMBER;
     private static final int FEATURES = Sample.FEATURES_FIELD_NUMBER;
+    private static final int LABEL = Sample.LABEL_FIELD_NUMBER;
+    private static final int SAMPLE_TIMESTAMP = Sample.TIMESTAMP_MS_FIELD_NUMBER;
+    private static final int EVENT_TIMESTAMP = Event.TIMESTAMP_MS_FIELD_NUMBER;
 
     private WireEncoding() {
     }
@@ -22,17 +25,17 @@ final class WireEncoding {
     /** Sample {1 id, 2 features, 3 label, 4 timestamp_ms}. */
     static byte[] sample(String id, float[] features, int label, long timestampMs) {
         int size = stringSize(id) + featuresSize(features)
-                + (label == 0 ? 0 : CodedOutputStream.computeInt32Size(Sample.LABEL_FIELD_NUMBER, label))
-                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(Sample.TIMESTAMP_MS_FIELD_NUMBER, timestampMs));
+                + (label == 0 ? 0 : CodedOutputStream.computeInt32Size(LABEL, label))
+                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(SAMPLE_TIMESTAMP, timestampMs));
         byte[] out = new byte[size];
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         try {
             writeIdAndFeatures(o, id, features);
             if (label != 0) {
-                o.writeInt32(Sample.LABEL_FIELD_NUMBER, label);
+                o.writeInt32(LABEL, label);
             }
             if (timestampMs != 0) {
-                o.writeInt64(Sample.TIMESTAMP_MS_FIELD_NUMBER, timestampMs);
+                o.writeInt64(SAMPLE_TIMESTAMP, timestampMs);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {
@@ -44,13 +47,13 @@ final class WireEncoding {
     /** Event {1 id, 2 features, 3 timestamp_ms}. */
     static byte[] event(String id, float[] features, long timestampMs) {
         int size = stringSize(id) + featuresSize(features)
-                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(Event.TIMESTAMP_MS_FIELD_NUMBER, timestampMs));
+                + (timestampMs == 0 ? 0 : CodedOutputStream.computeInt64Size(EVENT_TIMESTAMP, timestampMs));
         byte[] out = new byte[size];
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         try {
             writeIdAndFeatures(o, id, features);
             if (timestampMs != 0) {
-                o.writeInt64(Event.TIMESTAMP_MS_FIELD_NUMBER, timestampMs);
+                o.writeInt64(EVENT_TIMESTAMP, timestampMs);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {

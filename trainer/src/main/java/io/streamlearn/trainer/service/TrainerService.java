@@ -568,8 +568,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
                 log.info("trainer {}: partitions {} revoked, publishing what was learned", config.modelName(), partitions);
                 finish();
             }
-            // Committed above for the last time: a commit while joining again must not touch them, and should they
-            // come back, onPartitionsAssigned sets up their resending again from the group's offset.
+            release(partitions); // committed above for the last time
+        }
+
+        /**
+         * No later commit of ours may carry these partitions' offsets; should they come back, onPartitionsAssigned
+         * sets up their resending again from the group's offset.
+         */
+        private void release(Collection<TopicPartition> partitions) {
             offsets.released(partitions);
             partitions.forEach(TrainerService.this::endResending);
         }
@@ -613,11 +619,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // The group has moved on without us: another member may own them now, so no later commit of ours may
-            // carry their offsets (Kafka calls this instead of onPartitionsRevoked, which would release them).
+            // The group has moved on without us and another member may own them now; Kafka calls this instead of
+            // onPartitionsRevoked, so they are released here.
             log.warn("trainer {}: partitions {} lost without a chance to commit", config.modelName(), partitions);
-            offsets.released(partitions);
-            partitions.forEach(TrainerService.this::endResending);
+            release(partitions);
         }
     }
 }
