@@ -105,7 +105,7 @@ final class CsvRecords {
         if (names.size() != layout.width(r) || !labelNamed) {
             throw InvalidRequestException.of(400, "CSV header on line " + line + " has " + names.size()
                     + " columns" + (labelNamed ? "" : " and no 'label' column where expected") + "; expected "
-                    + layout.describe(r), RejectReason.FEATURE_COUNT, 1);
+                    + layout.describe(r), RejectReason.WRONG_FEATURE_COUNT, 1);
         }
         return layout;
     }
@@ -113,7 +113,7 @@ final class CsvRecords {
     private static void readRow(List<String> row, Layout layout, RecordState r) {
         int width = layout.width(r);
         if (row.size() != width) {
-            RejectReason reason = r.kind == RecordKind.LABEL ? RejectReason.INVALID_VALUE : RejectReason.FEATURE_COUNT;
+            RejectReason reason = r.kind == RecordKind.LABEL ? RejectReason.INVALID_VALUE : RejectReason.WRONG_FEATURE_COUNT;
             r.problem("", reason, "row has " + row.size() + " fields, expected " + width + " ("
                     + layout.describe(r) + ")");
             return;

@@ -104,7 +104,7 @@ final class RecordState {
             return;
         }
         String shown = text != null ? text : Float.toString(v);
-        problem("features[" + n + "]", RejectReason.NOT_FINITE, spellsNumber(shown)
+        problem("features[" + n + "]", RejectReason.NON_FINITE_FEATURE, spellsNumber(shown)
                 ? "outside the float32 range: " + shown
                 : "must be a finite number, got " + shown);
     }
@@ -123,7 +123,7 @@ final class RecordState {
     void featureCount(int n) {
         featuresPresent = true;
         if (n != inputSize) {
-            problem("features", RejectReason.FEATURE_COUNT, "must hold " + inputSize + " values, got " + n);
+            problem("features", RejectReason.WRONG_FEATURE_COUNT, "must hold " + inputSize + " values, got " + n);
         }
     }
 

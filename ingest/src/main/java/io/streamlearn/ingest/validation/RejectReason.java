@@ -2,7 +2,11 @@ package io.streamlearn.ingest.validation;
 
 import java.util.Locale;
 
-/** Why records were rejected: a bounded set, used as the {@code reason} label of the rejection metric. */
+/**
+ * Why records were rejected: a bounded set, used as the {@code reason} label of the rejection metric. A record's
+ * own defects carry the names the trainer and the scorer give their dead letters ({@code wrong_feature_count},
+ * {@code non_finite_feature}, {@code label_out_of_range}), so one query finds a defect in every service.
+ */
 public enum RejectReason {
     MALFORMED_JSON,
     MALFORMED_CSV,
@@ -14,8 +18,8 @@ public enum RejectReason {
     MISSING_FIELD,
     UNKNOWN_FIELD,
     WRONG_TYPE,
-    FEATURE_COUNT,
-    NOT_FINITE,
+    WRONG_FEATURE_COUNT,
+    NON_FINITE_FEATURE,
     LABEL_OUT_OF_RANGE,
     INVALID_VALUE,
     /** A valid record sent in the same request as an invalid one: requests are accepted or rejected whole. */

@@ -125,9 +125,9 @@ class IngestServerIT {
         assertThat(json(malformed).get("error").asText()).startsWith("malformed JSON at line 2");
 
         assertProblem(post("/v1/samples", "[" + GOOD + ", {\"features\": [1, 2, 3], \"label\": 0}]"),
-                1, "features", "feature_count");
+                1, "features", "wrong_feature_count");
         assertProblem(post("/v1/samples", "{\"features\": [1, NaN, 3, 4], \"label\": 0}"),
-                0, "features[1]", "not_finite");
+                0, "features[1]", "non_finite_feature");
         assertProblem(post("/v1/samples", "{\"features\": [1, 2, 3, 4], \"label\": 3}"),
                 0, "label", "label_out_of_range");
         assertProblem(post("/v1/samples", "{\"features\": [1, 2, 3, 4]}"), 0, "label", "missing_field");

@@ -122,9 +122,9 @@ class FormatParsingTest {
 
         assertThat(e.problems()).extracting(Problem::index, Problem::field, Problem::code).containsExactly(
                 tuple(1, "features[1]", RejectReason.WRONG_TYPE),
-                tuple(2, "features[2]", RejectReason.NOT_FINITE),
+                tuple(2, "features[2]", RejectReason.NON_FINITE_FEATURE),
                 tuple(2, "label", RejectReason.LABEL_OUT_OF_RANGE),
-                tuple(3, "", RejectReason.FEATURE_COUNT));
+                tuple(3, "", RejectReason.WRONG_FEATURE_COUNT));
         assertThat(e.rejectedRecords()).containsEntry(RejectReason.BATCH_REJECTED, 1);
     }
 
@@ -184,8 +184,8 @@ class FormatParsingTest {
                         unknownField)));
 
         assertThat(e.problems()).extracting(Problem::index, Problem::field, Problem::code).containsExactly(
-                tuple(0, "features", RejectReason.FEATURE_COUNT),
-                tuple(1, "features[1]", RejectReason.NOT_FINITE),
+                tuple(0, "features", RejectReason.WRONG_FEATURE_COUNT),
+                tuple(1, "features[1]", RejectReason.NON_FINITE_FEATURE),
                 tuple(1, "label", RejectReason.LABEL_OUT_OF_RANGE),
                 tuple(1, "timestamp", RejectReason.INVALID_VALUE),
                 tuple(2, "", RejectReason.UNKNOWN_FIELD));
@@ -213,7 +213,7 @@ class FormatParsingTest {
                                 () -> wide.samples(BodyFormat.PROTOBUF, body)))) {
                     assertThat(e).as("%s at %d", v, at).isNotNull();
                     assertThat(e.problems()).extracting(Problem::field, Problem::code)
-                            .containsExactly(tuple("features[" + at + "]", RejectReason.NOT_FINITE));
+                            .containsExactly(tuple("features[" + at + "]", RejectReason.NON_FINITE_FEATURE));
                 }
             }
         }

@@ -162,7 +162,7 @@ class RequestParserTest {
     void shouldRejectWrongFeatureCount() {
         Problem p = onlyProblem(rejectSamples("{'features': [1, 2, 3], 'label': 0}"));
 
-        assertThat(p).isEqualTo(new Problem(0, "features", RejectReason.FEATURE_COUNT, "must hold 4 values, got 3"));
+        assertThat(p).isEqualTo(new Problem(0, "features", RejectReason.WRONG_FEATURE_COUNT, "must hold 4 values, got 3"));
     }
 
     @Test
@@ -170,8 +170,8 @@ class RequestParserTest {
         InvalidRequestException e = rejectSamples("{'features': [1, NaN, -Infinity, 4], 'label': 0}");
 
         assertThat(e.problems()).extracting(Problem::field, Problem::code)
-                .containsExactly(tuple("features[1]", RejectReason.NOT_FINITE),
-                        tuple("features[2]", RejectReason.NOT_FINITE));
+                .containsExactly(tuple("features[1]", RejectReason.NON_FINITE_FEATURE),
+                        tuple("features[2]", RejectReason.NON_FINITE_FEATURE));
         assertThat(e.problems().get(0).reason()).contains("NaN");
         assertThat(e.problems().get(1).reason()).contains("-Infinity");
     }
@@ -181,7 +181,7 @@ class RequestParserTest {
         Problem p = onlyProblem(rejectSamples("{'features': [1, 2, 3e39, 4], 'label': 0}"));
 
         assertThat(p.field()).isEqualTo("features[2]");
-        assertThat(p.code()).isEqualTo(RejectReason.NOT_FINITE);
+        assertThat(p.code()).isEqualTo(RejectReason.NON_FINITE_FEATURE);
         assertThat(p.reason()).contains("float32 range");
     }
 
