@@ -42,7 +42,7 @@ public final class ScorerMetrics {
 
     ScorerMetrics(CollectorRegistry registry, LongSupplier clockMs) {
         this.clockMs = clockMs;
-        scored = Counter.build("streamlearn_scorer_events_scored_total",
+        scored = Counter.build("streamlearn_scorer_records_scored_total",
                 "Records scored, by source (event: live events, sample: labeled samples scored before training).")
                 .labelNames("source").register(registry);
         latency = Histogram.build("streamlearn_scorer_scoring_latency_seconds",

@@ -26,7 +26,7 @@ class ScorerMetricsTest {
 
     @Test
     void shouldExposeEveryBoundedSeriesFromTheStart() {
-        assertThat(registry.getSampleValue("streamlearn_scorer_events_scored_total",
+        assertThat(registry.getSampleValue("streamlearn_scorer_records_scored_total",
                 new String[] {"source"}, new String[] {"sample"})).isZero();
         for (ModelRejectedException.Reason reason : ModelRejectedException.Reason.values()) {
             assertThat(registry.getSampleValue("streamlearn_scorer_snapshots_rejected_total",

@@ -119,7 +119,7 @@ class ScorerTopologyTest {
         assertThat(p.getRecordTimestampMs()).isEqualTo(START.plusSeconds(1).toEpochMilli());
         assertThat(p.getScoredAtMs()).isEqualTo(START.plusSeconds(5).toEpochMilli());
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(metric("streamlearn_scorer_events_scored_total", "source", "event")).isEqualTo(1);
+        assertThat(metric("streamlearn_scorer_records_scored_total", "source", "event")).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_model_version")).isEqualTo(1);
         assertThat(metric("streamlearn_scorer_scoring_latency_seconds_count")).isEqualTo(1);
     }
@@ -211,7 +211,7 @@ class ScorerTopologyTest {
             assertThat(p.getPredictedClass()).isZero();
         });
         assertThat(out).extracting(Prediction::getLabel).containsExactly(0, 1, 2, 0);
-        assertThat(metric("streamlearn_scorer_events_scored_total", "source", "sample")).isEqualTo(4);
+        assertThat(metric("streamlearn_scorer_records_scored_total", "source", "sample")).isEqualTo(4);
     }
 
     @Test
