@@ -89,8 +89,9 @@ public final class MonitoringMetrics {
                                 + "event the input summary could not read, dead-lettered by its owner; empty_input: one without features).")
                 .labelNames("reason").register(registry);
         deadLetters = Counter.build(p + "dead_letters_total",
-                        "Records the monitoring service could not decode, sent to the dead-letter topic.")
-                .labelNames("topic").register(registry);
+                        "Records the monitoring service could not decode, sent to the dead-letter topic, by source "
+                                + "topic and reason (undecodable, empty_value).")
+                .labelNames("topic", "reason").register(registry);
         driftAlerts = Counter.build(p + "drift_alerts_total",
                         "Drift alerts sent to the drift-alerts topic, by detector, kind and source.")
                 .labelNames("detector", "kind", "source").register(registry);

@@ -13,9 +13,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Decodes raw protobuf values; an undecodable record becomes a dead letter carrying its topic, partition,
- * offset and the parser's reason, so one bad producer cannot stop the stream.
+ * offset and the parser's reason, so one bad producer cannot stop the stream. Its reason leads with a code
+ * ({@link #UNDECODABLE} or {@link #EMPTY_VALUE}) that is also the {@code reason} label of the metric.
  */
 final class DecodeProcessor<V extends MessageLite> implements FixedKeyProcessor<String, byte[], Decoded<V>> {
+    static final String UNDECODABLE = "undecodable";
+    static final String EMPTY_VALUE = "empty_value";
+
     private final Topic<String, V> topic;
     private final MonitoringMetrics metrics;
     private FixedKeyProcessorContext<String, Decoded<V>> context;
@@ -36,21 +40,21 @@ final class DecodeProcessor<V extends MessageLite> implements FixedKeyProcessor<
         try {
             value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
         } catch (SerializationException e) {
-            forwardDeadLetter(record, "undecodable: " + e.getMessage());
+            forwardDeadLetter(record, UNDECODABLE, e.getMessage());
             return;
         }
         if (value == null) {
-            forwardDeadLetter(record, "empty value");
+            forwardDeadLetter(record, EMPTY_VALUE, "the record has no value");
             return;
         }
         context.forward(record.withValue(new Decoded<>(value, null)));
     }
 
-    private void forwardDeadLetter(FixedKeyRecord<String, byte[]> record, String reason) {
+    private void forwardDeadLetter(FixedKeyRecord<String, byte[]> record, String reason, String detail) {
         RecordMetadata where = context.recordMetadata().orElseThrow();
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        metrics.deadLetters.labels(topic.name()).inc();
+        metrics.deadLetters.labels(topic.name(), reason).inc();
         context.forward(record.withValue(new Decoded<>(null, DeadLetters.of("monitoring", where.topic(),
-                where.partition(), where.offset(), reason, key, record.value(), record.timestamp()))));
+                where.partition(), where.offset(), reason + ": " + detail, key, record.value(), record.timestamp()))));
     }
 }
