@@ -18,11 +18,16 @@ import java.util.stream.Collectors;
  * The raw {@code streamlearn.*} settings of a process, merged from (lowest precedence first) a properties
  * file, environment variables ({@code STREAMLEARN_...}) and explicit overrides such as command-line options.
  * Service config records read typed values from it through {@link ConfigKey}s and reject unknown keys
- * under their own prefix, so that a typo fails the start instead of being silently ignored.
+ * under their own prefix, so that a typo fails the start instead of being silently ignored. A file or override
+ * naming an unknown section ({@code streamlearn.scorrer.x}) fails too; environment variables are exempt from that
+ * check because tools share the {@code STREAMLEARN_} namespace ({@code STREAMLEARN_LOG_LEVEL},
+ * {@code STREAMLEARN_BENCH_PYTHON}, the compose file's variables).
  */
 public final class Settings {
     public static final String PREFIX = "streamlearn.";
     private static final String ENV_PREFIX = "STREAMLEARN_";
+    /** The sections under {@link #PREFIX}: Kafka, the metrics endpoint, and one per service. */
+    public static final Set<String> SECTIONS = Set.of("kafka", "metrics", "ingest", "trainer", "scorer", "monitoring");
 
     private final Map<String, String> values;
 
@@ -41,8 +46,11 @@ public final class Settings {
     public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> merged = new HashMap<>();
         if (propertiesFile != null) {
-            merged.putAll(readProperties(propertiesFile));
+            Map<String, String> file = readProperties(propertiesFile);
+            requireKnownSections(file.keySet(), propertiesFile.toString());
+            merged.putAll(file);
         }
+        requireKnownSections(overrides.keySet(), "the options");
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX)) {
                 merged.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
@@ -51,6 +59,22 @@ public final class Settings {
         merged.putAll(overrides);
         merged.keySet().removeIf(k -> !k.startsWith(PREFIX));
         return new Settings(merged);
+    }
+
+    private static void requireKnownSections(Collection<String> keys, String origin) {
+        Set<String> unknown = new TreeSet<>();
+        for (String key : keys) {
+            if (key.startsWith(PREFIX)) {
+                int end = key.indexOf('.', PREFIX.length());
+                if (end < 0 || !SECTIONS.contains(key.substring(PREFIX.length(), end))) {
+                    unknown.add(key);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key(s) " + unknown + " in " + origin + ": keys go under "
+                    + SECTIONS.stream().sorted().map(section -> PREFIX + section + ".").toList());
+        }
     }
 
     private static Map<String, String> readProperties(Path file) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
-    private static final ConfigKey<Integer> PORT = ConfigKey.integer("streamlearn.test.port", 8080, 1, 65535, "a port");
+    private static final ConfigKey<Integer> PORT = ConfigKey.integer("streamlearn.ingest.test.port", 8080, 1, 65535, "a port");
 
     @TempDir
     Path dir;
@@ -19,12 +19,29 @@ class SettingsTest {
     @Test
     void shouldLetEnvironmentOverrideFileAndOverridesWinOverEnvironment() throws Exception {
         Path file = dir.resolve("s.properties");
-        Files.writeString(file, "streamlearn.test.port=1000\nstreamlearn.kafka.bootstrap.servers=file:1\n");
-        Settings s = Settings.load(file, Map.of("STREAMLEARN_TEST_PORT", "2000", "PATH", "/bin"),
+        Files.writeString(file, "streamlearn.ingest.test.port=1000\nstreamlearn.kafka.bootstrap.servers=file:1\n");
+        Settings s = Settings.load(file, Map.of("STREAMLEARN_INGEST_TEST_PORT", "2000", "PATH", "/bin"),
                 Map.of("streamlearn.kafka.bootstrap.servers", "cli:1"));
 
         assertThat(s.get(PORT)).isEqualTo(2000);
         assertThat(s.get(KafkaSettings.BOOTSTRAP)).isEqualTo("cli:1");
+    }
+
+    @Test
+    void shouldRejectAnUnknownSectionInAFileOrTheOptionsButNotInTheEnvironment() throws Exception {
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "streamlearn.scorrer.batch.size=8\n");
+        assertThatThrownBy(() -> Settings.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streamlearn.scorrer.batch.size")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("streamlearn.scorer.");
+        assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("streamlearn.port", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streamlearn.port");
+
+        Settings s = Settings.load(null, Map.of("STREAMLEARN_LOG_LEVEL", "DEBUG"), Map.of());
+        assertThat(s.withPrefix("streamlearn.log.")).containsEntry("level", "DEBUG");
     }
 
     @Test
@@ -34,20 +51,20 @@ class SettingsTest {
 
     @Test
     void shouldNameTheKeyOfAnInvalidValue() {
-        Settings s = Settings.of(Map.of("streamlearn.test.port", "70000"));
+        Settings s = Settings.of(Map.of("streamlearn.ingest.test.port", "70000"));
         assertThatThrownBy(() -> s.get(PORT))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("streamlearn.test.port")
+                .hasMessageContaining("streamlearn.ingest.test.port")
                 .hasMessageContaining("[1, 65535]");
     }
 
     @Test
     void shouldRejectUnknownKeysUnderAPrefix() {
-        Settings s = Settings.of(Map.of("streamlearn.test.prot", "1"));
-        assertThatThrownBy(() -> s.requireKnown("streamlearn.test.", List.of(PORT)))
+        Settings s = Settings.of(Map.of("streamlearn.ingest.test.prot", "1"));
+        assertThatThrownBy(() -> s.requireKnown("streamlearn.ingest.test.", List.of(PORT)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("streamlearn.test.prot")
-                .hasMessageContaining("streamlearn.test.port");
+                .hasMessageContaining("streamlearn.ingest.test.prot")
+                .hasMessageContaining("streamlearn.ingest.test.port");
     }
 
     @Test
