@@ -79,19 +79,8 @@ public final class HttpReplayer {
             throws IOException, InterruptedException {
         checkRange(data, from, to);
         long start = System.nanoTime();
-        Pacer pacer = new Pacer(samplesPerSecond);
-        long sent = 0;
-        for (int i = from; i < to; i += batchSize) {
-            pacer.await(sent);
-            List<Sample> batch = ReplayBatch.build(data, i, Math.min(to, i + batchSize), drift,
-                    System.currentTimeMillis());
-            if (batch.isEmpty()) {
-                continue;
-            }
-            send(encode(batch), sent);
-            sent += batch.size();
-            progress.sent(sent, Duration.ofNanos(System.nanoTime() - start));
-        }
+        long sent = ReplayBatch.replay(data, from, to, drift, batchSize, samplesPerSecond, progress,
+                (batch, accepted) -> send(encode(batch), accepted));
         log.info("replayed {} samples of {} to {} in {} ms", sent, data.name(), samplesUri,
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
         return sent;

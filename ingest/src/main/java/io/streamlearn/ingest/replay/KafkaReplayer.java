@@ -59,19 +59,7 @@ public final class KafkaReplayer implements AutoCloseable {
             topicReady = true;
         }
         long start = System.nanoTime();
-        Pacer pacer = new Pacer(samplesPerSecond);
-        long sent = 0;
-        for (int i = from; i < to; i += batchSize) {
-            pacer.await(sent);
-            List<Sample> batch = ReplayBatch.build(data, i, Math.min(to, i + batchSize), drift,
-                    System.currentTimeMillis());
-            if (batch.isEmpty()) {
-                continue;
-            }
-            produce(batch, sent);
-            sent += batch.size();
-            progress.sent(sent, Duration.ofNanos(System.nanoTime() - start));
-        }
+        long sent = ReplayBatch.replay(data, from, to, drift, batchSize, samplesPerSecond, progress, this::produce);
         log.info("replayed {} samples of {} into topic {} in {} ms", sent, data.name(), Topics.SAMPLES,
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
         return sent;
