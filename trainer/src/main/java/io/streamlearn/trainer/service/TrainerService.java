@@ -8,9 +8,6 @@ import io.streamlearn.common.kafka.LatestSnapshot;
 import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.DeadLetters;
 import io.streamlearn.common.topic.Topics;
-import io.streamlearn.common.drift.DriftDetector;
-import io.streamlearn.common.drift.PageHinkley;
-import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.trainer.TrainerConfig;
 import io.streamlearn.trainer.checkpoint.CheckpointStore;
@@ -19,10 +16,8 @@ import io.streamlearn.trainer.metrics.TrainerMetrics;
 import io.streamlearn.trainer.onnx.OnnxExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * test-then-train in mini-batches; unlearnable records go to dead-letters. A snapshot (ONNX bytes plus lineage) is
  * published in the same Kafka transaction as the consumer offsets it covers. {@link #run()} is the training
  * thread; every accessor may be called from any thread; {@link #close()} stops the loop, which publishes what it
- * learned since the last snapshot. Drift alerts about this model are polled between batches and handled by the
- * configured {@link DriftReaction}.
+ * learned since the last snapshot. Drift alerts about this model are polled between batches and handled by a
+ * {@link DriftResponder}.
  *
  * <p>Exactly once, with {@code checkpoint.dir} set: at every commit the learner's whole state and the offsets it has
  * learned up to are written to the checkpoint (forced to disk, atomic rename) <em>before</em> the transaction that
@@ -91,13 +86,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final DriftAlerts driftAlerts;
     private final OffsetTracker offsets = new OffsetTracker();
-    /** Per partition, the checkpoint's offset while the records below it are read again for their dead letters. */
-    private final Map<TopicPartition, Long> deadLettersOnlyUntil = new HashMap<>();
-    /**
-     * Per partition being read again, the offset up to which its dead letters were sent again: what the group
-     * commits meanwhile, so that a crash in the middle resumes the resending where it stopped.
-     */
-    private final Map<TopicPartition, Long> resentUpTo = new HashMap<>();
+    private final DeadLetterResend resend = new DeadLetterResend();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final byte[] modelKey;
     private CheckpointStore checkpoints;
@@ -105,13 +94,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private Map<TopicPartition, Long> checkpointedOffsets = Map.of();
     private long checkpointedSamples = -1;
     private SnapshotPolicy policy;
+    private DriftResponder drift;
     private boolean transactionOpen;
     private long learnedAtLastSnapshot;
     private long lastDriftPollMs;
-    /** Monitoring's alerts waiting until this trainer has learned the sample they point at. */
-    private final List<DriftAlert> pendingAlerts = new ArrayList<>();
-    /** Not checkpointed: after a restart it relearns the error level within its first 30 samples. */
-    private final DriftDetector ownErrors = new PageHinkley();
     private boolean closingClients;
 
     private volatile boolean started;
@@ -199,6 +185,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         restoreCheckpoint(latest);
         policy = new SnapshotPolicy(config.snapshotEverySamples(), config.snapshotEvery().toMillis(),
                 System.currentTimeMillis());
+        drift = new DriftResponder(config.modelName(), config.drift(), learner, policy, metrics);
         driftAlerts.start(STARTUP_TIMEOUT);
         consumer.subscribe(List.of(Topics.SAMPLES.name()), new Rebalance());
         log.info("trainer {} started: network {}, {}, group {}, drift {}, next snapshot version {}", config.modelName(),
@@ -252,9 +239,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
         long now = System.currentTimeMillis();
         if (now - lastDriftPollMs >= DRIFT_POLL_MS) {
             lastDriftPollMs = now;
-            pendingAlerts.addAll(driftAlerts.poll(this::deadLetterAlert));
+            drift.received(driftAlerts.poll(this::deadLetterAlert));
         }
-        reactToAlertsReached();
+        drift.reactToAlertsReached(offsets.done());
         if (policy.intervalElapsed(now)) {
             finish();
         }
@@ -264,20 +251,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         SampleCheck check = SampleCheck.of(record.value(), learner.inputSize(), learner.classes());
-        Long learnedUntil = deadLettersOnlyUntil.get(partition);
-        if (learnedUntil != null && record.offset() < learnedUntil) {
+        if (resend.deadLetterOnly(partition, record.offset())) {
             if (!check.valid()) { // the checkpointed model has learned the valid ones already
                 deadLetter(record, check.reason().label(), check.detail());
             }
-            if (record.offset() + 1 < learnedUntil) {
-                resentUpTo.put(partition, record.offset() + 1);
-            } else {
-                endResending(partition);
-            }
             return;
-        }
-        if (learnedUntil != null) {
-            endResending(partition);
         }
         offsets.seen(partition, record.offset());
         if (check.valid()) {
@@ -293,11 +271,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
         }
     }
 
-    private void endResending(TopicPartition partition) {
-        deadLettersOnlyUntil.remove(partition);
-        resentUpTo.remove(partition);
-    }
-
     private void learnBatch() {
         int n = learner.buffered();
         if (n == 0) {
@@ -307,68 +280,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
         learner.learn();
         metrics.batchLearned(n, learner.lastLoss(), learner.windowAccuracy(), learner.learningRate(),
                 (System.nanoTime() - t0) / 1e9);
-        watchOwnErrors();
+        drift.watchOwnErrors(lastSnapshotVersion);
         offsets.settle();
         if (policy.snapshotDue(learner.samplesLearned() - learnedAtLastSnapshot, learner.samplesLearned(),
                 System.currentTimeMillis())) {
             commit();
         }
-    }
-
-    /**
-     * Acts on monitoring's alerts once this trainer has learned up to the sample that tipped the detector: a
-     * trainer lagging behind the scorer must not reset on samples of the old concept.
-     */
-    private void reactToAlertsReached() {
-        Map<TopicPartition, Long> learned = offsets.done();
-        for (var it = pendingAlerts.iterator(); it.hasNext(); ) {
-            DriftAlert alert = it.next();
-            TopicPartition where = new TopicPartition(Topics.SAMPLES.name(), alert.getSourcePartition());
-            boolean onSamples = alert.getKind() == DriftAlert.Kind.ERROR_RATE && alert.getSourceOffset() >= 0
-                    && "sample".equals(alert.getSource());
-            if (!onSamples || learned.getOrDefault(where, 0L) > alert.getSourceOffset()) {
-                it.remove();
-                react(alert);
-            }
-        }
-    }
-
-    /** Feeds the last batch's test-then-train outcomes to Page-Hinkley; a rise of the error rate is a drift. */
-    private void watchOwnErrors() {
-        if (!config.drift().watchOwnErrors()) {
-            return;
-        }
-        for (int i = 0; i < learner.lastBatchSize(); i++) {
-            if (ownErrors.update(learner.lastOutcome(i) ? 0 : 1) == DriftDetector.Signal.DRIFT) {
-                double statistic = ownErrors.statistic();
-                ownErrors.reset();
-                react(DriftAlert.newBuilder().setModelName(config.modelName()).setModelVersion(lastSnapshotVersion)
-                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name()).setSource(SERVICE)
-                        .setDetectedAtMs(System.currentTimeMillis()).setEvaluationsSeen(learner.samplesLearned())
-                        .setStatistic(statistic)
-                        .setDescription("the trainer's own test-then-train error rate rose").build());
-                return;
-            }
-        }
-    }
-
-    private void react(DriftAlert alert) {
-        DriftReaction drift = config.drift();
-        boolean act = drift.policy() == DriftReaction.Policy.RESET && learner.boostLeft() == 0;
-        metrics.driftAlert(act);
-        if (!act) {
-            log.info("trainer {}: drift alert from {} ({}) at {} samples not acted on: policy {}, {} samples of the "
-                            + "last reaction left", config.modelName(), alert.getDetector(), alert.getKind(),
-                    learner.samplesLearned(), drift.policy(), learner.boostLeft());
-            return;
-        }
-        learner.resetForDrift(drift.learningRateFactor(), drift.outputLearningRateFactor(), drift.boostSamples());
-        policy.publishOftenUntil(learner.samplesLearned() + drift.boostSamples(), drift.snapshotEverySamples());
-        log.info("trainer {}: drift alert from {} ({}, statistic {}, model v{}) at {} samples: optimizer state and "
-                        + "replay buffer reset, learning rates x{} (output layer x{}) and a snapshot every {} samples "
-                        + "for the next {} samples", config.modelName(), alert.getDetector(), alert.getKind(),
-                alert.getStatistic(), alert.getModelVersion(), learner.samplesLearned(), drift.learningRateFactor(),
-                drift.outputLearningRateFactor(), drift.snapshotEverySamples(), drift.boostSamples());
     }
 
     private void deadLetterAlert(ConsumerRecord<byte[], byte[]> record) {
@@ -405,7 +322,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
                     Topics.MODELS.valueSerde().serializer().serialize(Topics.MODELS.name(), snapshot)));
         }
         Map<TopicPartition, OffsetAndMetadata> commitOffsets = offsets.toCommit();
-        resentUpTo.forEach((tp, next) -> commitOffsets.put(tp, new OffsetAndMetadata(next)));
+        resend.coverCommit(commitOffsets);
         producer.sendOffsetsToTransaction(commitOffsets, consumer.groupMetadata());
         checkpoint();
         producer.commitTransaction();
@@ -577,7 +494,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
          */
         private void release(Collection<TopicPartition> partitions) {
             offsets.released(partitions);
-            partitions.forEach(TrainerService.this::endResending);
+            resend.end(partitions);
         }
 
         @Override
@@ -601,8 +518,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
                 OffsetAndMetadata group = committed.get(tp);
                 long groupOffset = group == null ? 0 : group.offset();
                 if (groupOffset < next) {
-                    deadLettersOnlyUntil.put(tp, next);
-                    resentUpTo.put(tp, groupOffset);
+                    resend.start(tp, groupOffset, next);
                     consumer.seek(tp, groupOffset);
                     log.info("trainer {}: {} resumes at {} (learned up to {}, the group had committed {}): records "
                             + "before {} only for their dead letters", config.modelName(), tp, groupOffset, next,
