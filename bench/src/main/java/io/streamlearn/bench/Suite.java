@@ -10,6 +10,7 @@ import io.streamlearn.bench.stage.InferenceBench;
 import io.streamlearn.bench.stage.IngestBench;
 import io.streamlearn.bench.stage.LatencyBench;
 import io.streamlearn.bench.stage.Publisher;
+import io.streamlearn.bench.stage.Quiescence;
 import io.streamlearn.bench.stage.ScoringBench;
 import io.streamlearn.bench.stage.SustainableRate;
 import io.streamlearn.bench.stage.SwapBench;
@@ -229,6 +230,10 @@ final class Suite {
                 + plan.segments() + " segments of " + fmt(plan.segmentSeconds()) + " s, each with its own percentiles. "
                 + "Before each application's run the page cache's dirty pages are written back (`sync`): the broker "
                 + "writes to this machine's disk, and the write-back of the run before would fall into this one. "
+                + "Then each run waits until the cores were at most " + Math.round(Quiescence.QUIET * 100)
+                + "% busy over a second (at most " + Quiescence.MAX_WAIT_MS / 1000 + " s; the context above gives "
+                + "the share before each run), so that work left over from the run before does not fall into this "
+                + "one. "
                 + "Scorer with its defaults otherwise (commit interval 100 ms, batches of up to "
                 + ScorerConfig.Batching.DEFAULT.maxSize() + " within " + ScorerConfig.Batching.DEFAULT.maxWaitMs()
                 + " ms, streams producer linger.ms " + ScorerTopology.PRODUCER_LINGER_DEFAULT_MS + ", max.task.idle.ms "
@@ -293,7 +298,12 @@ final class Suite {
         rows.add(new Row(stage, "p99.9 ms", ours.p999(), peerName, peer.p999(), Target.NONE, "5"));
         context.put("latency " + guarantee + variant, ours.measured() + " events measured for the scorer ("
                 + ours.missing() + " without a prediction), " + peer.measured() + " for the pass-through ("
-                + peer.missing() + " missing)");
+                + peer.missing() + " missing); cores " + percent(ours.busyAtStart()) + " / "
+                + percent(peer.busyAtStart()) + " busy in the second before each run");
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "?" : String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     private void swap(KafkaSettings kafka, Path state, ModelSnapshot snapshot) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * End-to-end latency at a fixed event rate: from handing an event to the producer to a consumer of the
  * predictions topic seeing its prediction (read_committed under exactly-once, read_uncommitted under
  * at-least-once). After a warm-up, the run is cut into equal segments; each gives its own percentiles, and the
- * row reports their median and spread. Each run starts with the page cache written back ({@link PageCache}).
+ * row reports their median and spread. Each run starts with the page cache written back ({@link PageCache}) and
+ * a quiet machine ({@link Quiescence}).
  */
 public final class LatencyBench {
     private static final Logger log = LoggerFactory.getLogger(LatencyBench.class);
@@ -26,8 +27,14 @@ public final class LatencyBench {
     private LatencyBench() {
     }
 
-    /** Percentiles in milliseconds, each over the segments; {@code missing} events got no prediction in time. */
-    public record Result(Stats p50, Stats p99, Stats p999, int measured, int missing) {
+    /**
+     * Percentiles in milliseconds, each over the segments; {@code missing} events got no prediction in time;
+     * {@code busyAtStart} is the cores' busy share in the second before the run (NaN where not measured).
+     */
+    public record Result(Stats p50, Stats p99, Stats p999, int measured, int missing, double busyAtStart) {
+        Result startedAtBusy(double busy) {
+            return new Result(p50, p99, p999, measured, missing, busy);
+        }
     }
 
     /** The run's shape: rate in events/s, seconds of warm-up, segments and seconds per segment. */
@@ -39,14 +46,16 @@ public final class LatencyBench {
 
     public static Result scorer(KafkaSettings kafka, Path stateDir, String guarantee, Plan plan, String runId) {
         PageCache.writeBack();
+        double busy = Quiescence.await("latency " + runId);
         return ScorerApps.whileScorerRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
-                () -> measure(kafka, guarantee, plan, runId));
+                () -> measure(kafka, guarantee, plan, runId)).startedAtBusy(busy);
     }
 
     public static Result passThrough(KafkaSettings kafka, Path stateDir, String guarantee, Plan plan, String runId) {
         PageCache.writeBack();
+        double busy = Quiescence.await("latency " + runId);
         return ScorerApps.whilePassThroughRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
-                () -> measure(kafka, guarantee, plan, runId));
+                () -> measure(kafka, guarantee, plan, runId)).startedAtBusy(busy);
     }
 
     private static Result measure(KafkaSettings kafka, String guarantee, Plan plan, String runId) {
@@ -80,7 +89,7 @@ public final class LatencyBench {
             p99.add(Stats.quantile(got, 0.99));
             p999.add(Stats.quantile(got, 0.999));
         }
-        Result r = new Result(Stats.of(p50), Stats.of(p99), Stats.of(p999), measured, missing);
+        Result r = new Result(Stats.of(p50), Stats.of(p99), Stats.of(p999), measured, missing, Double.NaN);
         log.info("latency {}: p50 {} ms, p99 {} ms (per segment {}), p99.9 {} ms over {} events ({} missing)",
                 runId, r.p50().median(), r.p99().median(), perSegment(p99), r.p999().median(), measured, missing);
         return r;
