@@ -69,7 +69,8 @@ class MonitoringServiceIT {
                         registry.getSampleValue("streamlearn_monitoring_consumer_lag_records")), "a consumer lag of 0");
                 // A lag of 0 says the bad record was fetched; its dead letter is counted once it is processed.
                 awaitUntil(() -> Double.valueOf(1.0).equals(registry.getSampleValue(
-                        "streamlearn_monitoring_dead_letters_total", new String[] {"topic", "reason"}, new String[] {"predictions", "undecodable"})),
+                        "streamlearn_monitoring_dead_letters_total", new String[] {"topic", "reason"},
+                        new String[] {"predictions", "undecodable"})),
                         "the bad record dead-lettered");
             }
         }

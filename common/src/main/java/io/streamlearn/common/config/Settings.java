@@ -42,6 +42,9 @@ public final class Settings {
     /**
      * Loads settings. Environment variables map to keys by lower-casing and turning underscores into
      * dots, so keys themselves use only dots. Keys outside {@code streamlearn.} are ignored.
+     *
+     * @throws ConfigException if the file cannot be read, or it or {@code overrides} holds a key under
+     *                         {@code streamlearn.} outside the {@link #SECTIONS}
      */
     public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> merged = new HashMap<>();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
-    private static final ConfigKey<Integer> PORT = ConfigKey.integer("streamlearn.ingest.test.port", 8080, 1, 65535, "a port");
+    private static final ConfigKey<Integer> PORT = ConfigKey.integer("streamlearn.ingest.test.port", 8080, 1, 65535,
+            "a port");
 
     @TempDir
     Path dir;

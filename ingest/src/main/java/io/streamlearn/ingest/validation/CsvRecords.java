@@ -113,7 +113,8 @@ final class CsvRecords {
     private static void readRow(List<String> row, Layout layout, RecordState r) {
         int width = layout.width(r);
         if (row.size() != width) {
-            RejectReason reason = r.kind == RecordKind.LABEL ? RejectReason.INVALID_VALUE : RejectReason.WRONG_FEATURE_COUNT;
+            RejectReason reason = r.kind == RecordKind.LABEL ? RejectReason.INVALID_VALUE
+                    : RejectReason.WRONG_FEATURE_COUNT;
             r.problem("", reason, "row has " + row.size() + " fields, expected " + width + " ("
                     + layout.describe(r) + ")");
             return;

@@ -162,7 +162,8 @@ class RequestParserTest {
     void shouldRejectWrongFeatureCount() {
         Problem p = onlyProblem(rejectSamples("{'features': [1, 2, 3], 'label': 0}"));
 
-        assertThat(p).isEqualTo(new Problem(0, "features", RejectReason.WRONG_FEATURE_COUNT, "must hold 4 values, got 3"));
+        assertThat(p).isEqualTo(
+                new Problem(0, "features", RejectReason.WRONG_FEATURE_COUNT, "must hold 4 values, got 3"));
     }
 
     @Test

@@ -163,7 +163,8 @@ class MonitoringTopologyTest {
         assertThat(dl.getOffset()).isEqualTo(1);
         assertThat(dl.getReason()).startsWith("undecodable: ");
         assertThat(dl.getService()).isEqualTo("monitoring");
-        assertThat(registry.getSampleValue("streamlearn_monitoring_dead_letters_total", new String[] {"topic", "reason"},
+        assertThat(registry.getSampleValue("streamlearn_monitoring_dead_letters_total",
+                new String[] {"topic", "reason"},
                 new String[] {Topics.PREDICTIONS.name(), "undecodable"})).isEqualTo(1.0);
         assertThat(tracker.evaluated(MonitoringTopology.SAMPLE)).isEqualTo(1);
     }
@@ -176,7 +177,8 @@ class MonitoringTopologyTest {
         DeadLetter dl = deadLetters.readValue();
         assertThat(dl.getReason()).isEqualTo("empty_value: the record has no value");
         assertThat(dl.getOffset()).isZero();
-        assertThat(registry.getSampleValue("streamlearn_monitoring_dead_letters_total", new String[] {"topic", "reason"},
+        assertThat(registry.getSampleValue("streamlearn_monitoring_dead_letters_total",
+                new String[] {"topic", "reason"},
                 new String[] {Topics.PREDICTIONS.name(), "empty_value"})).isEqualTo(1.0);
     }
 

@@ -48,7 +48,10 @@ final class DriftResponder {
         pending.addAll(alerts);
     }
 
-    /** Acts on the alerts whose sample is below {@code learned} (next offset to learn per partition). */
+    /**
+     * Acts on the alerts whose sample is below {@code learned} (next offset to learn per partition), and at once on
+     * those that point at no sample (input or prediction distribution, events).
+     */
     void reactToAlertsReached(Map<TopicPartition, Long> learned) {
         for (var it = pending.iterator(); it.hasNext(); ) {
             DriftAlert alert = it.next();

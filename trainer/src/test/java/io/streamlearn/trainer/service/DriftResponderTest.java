@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.DriftAlert;
+import io.streamlearn.common.wire.Sample;
+import io.streamlearn.trainer.Blobs;
 import io.streamlearn.trainer.learn.NetworkSpec;
 import io.streamlearn.trainer.learn.OnlineLearner;
 import io.streamlearn.trainer.metrics.TrainerMetrics;
@@ -47,6 +49,19 @@ class DriftResponderTest {
     }
 
     @Test
+    void shouldReactWhenItsOwnErrorsRiseAfterAChangeOfConcept() {
+        DriftResponder drift = responder(DriftReaction.Policy.RESET);
+        Blobs blobs = new Blobs(4, 8, 5);
+        learn(drift, blobs.take(3000), 0);
+        assertThat(metric("streamlearn_trainer_drift_alerts_total")).as("the error rate only fell").isZero();
+
+        long reactedAfter = learn(drift, blobs.take(640), 1);
+
+        assertThat(metric("streamlearn_trainer_drift_reactions_total")).isEqualTo(1);
+        assertThat(reactedAfter).as("samples of the new concept before the reaction").isBetween(1L, 320L);
+    }
+
+    @Test
     void shouldNotReactAgainWhileAReactionRuns() {
         DriftResponder drift = responder(DriftReaction.Policy.RESET);
         drift.received(List.of(alertAt(1, 5), alertAt(1, 6)));
@@ -81,6 +96,26 @@ class DriftResponderTest {
         assertThat(learner.boostLeft()).isEqualTo(BOOST);
     }
 
+    /**
+     * Learns the samples with their labels shifted by {@code shift} (mod 4), watching the errors after each batch;
+     * returns how many samples it took until the first reaction, or -1.
+     */
+    private long learn(DriftResponder drift, List<Sample> samples, int shift) {
+        long reactedAfter = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            learner.add(s.toBuilder().setLabel((s.getLabel() + shift) % 4).build());
+            if (learner.isFull()) {
+                learner.learn();
+                drift.watchOwnErrors(7);
+                if (reactedAfter < 0 && learner.boostLeft() > 0) {
+                    reactedAfter = i + 1;
+                }
+            }
+        }
+        return reactedAfter;
+    }
+
     private DriftResponder responder(DriftReaction.Policy reaction) {
         return new DriftResponder("m", new DriftReaction(reaction, 3, 20, BOOST, 250, true), learner, policy,
                 new TrainerMetrics(registry, List.of()));
@@ -93,6 +128,7 @@ class DriftResponderTest {
 
     private double metric(String name) {
         Double value = registry.getSampleValue(name);
-        return value == null ? 0 : value;
+        assertThat(value).as(name).isNotNull();
+        return value;
     }
 }
