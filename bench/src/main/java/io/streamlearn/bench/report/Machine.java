@@ -2,6 +2,7 @@ package io.streamlearn.bench.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ public final class Machine {
         d.put("cores", Runtime.getRuntime().availableProcessors() + " (as the JVM sees them)");
         d.put("memory", meminfoKb("MemTotal").map(kb -> Math.round(kb / 1024.0 / 1024.0) + " GiB").orElse("unknown"));
         d.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        d.put("benchmark JVM options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         d.put("OS", osRelease() + ", kernel " + System.getProperty("os.version"));
         d.put("environment", "OMP_NUM_THREADS=" + env("OMP_NUM_THREADS") + ", OPENBLAS_CORETYPE="
                 + env("OPENBLAS_CORETYPE") + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE"));
