@@ -3,6 +3,7 @@ package io.streamlearn.bench;
 import io.streamlearn.bench.data.Snapshots;
 import io.streamlearn.bench.memory.MemoryBench;
 import io.streamlearn.bench.peer.TorchPeer;
+import io.streamlearn.bench.report.Format;
 import io.streamlearn.bench.report.Row;
 import io.streamlearn.bench.report.Stats;
 import io.streamlearn.bench.report.Target;
@@ -298,12 +299,8 @@ final class Suite {
         rows.add(new Row(stage, "p99.9 ms", ours.p999(), peerName, peer.p999(), Target.NONE, "5"));
         context.put("latency " + guarantee + variant, ours.measured() + " events measured for the scorer ("
                 + ours.missing() + " without a prediction), " + peer.measured() + " for the pass-through ("
-                + peer.missing() + " missing); cores " + percent(ours.busyAtStart()) + " / "
-                + percent(peer.busyAtStart()) + " busy in the second before each run");
-    }
-
-    private static String percent(double share) {
-        return Double.isNaN(share) ? "?" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+                + peer.missing() + " missing); cores " + Format.percent(ours.busyAtStart()) + " / "
+                + Format.percent(peer.busyAtStart()) + " busy in the second before each run");
     }
 
     private void swap(KafkaSettings kafka, Path state, ModelSnapshot snapshot) {

@@ -30,4 +30,9 @@ public final class Format {
     public static String ratio(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2fx", v);
     }
+
+    /** A share in [0, 1] as a whole percentage; "?" where it was not measured (NaN). */
+    public static String percent(double share) {
+        return Double.isNaN(share) ? "?" : String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
 }

@@ -58,6 +58,25 @@ public final class Machine {
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
     }
 
+    /** Ticks of all cores since boot: all of them and the idle ones (idle plus iowait), from {@code /proc/stat}. */
+    public record CpuTicks(long total, long idle) {
+    }
+
+    /** The machine's CPU ticks now; empty where {@code /proc/stat} cannot be read (not Linux). */
+    public static Optional<CpuTicks> cpuTicks() {
+        Path stat = Path.of("/proc/stat");
+        if (!Files.isReadable(stat)) {
+            return Optional.empty();
+        }
+        // cpu user nice system idle iowait irq softirq steal; guest time is inside user already.
+        String[] f = lines(stat).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return Optional.of(new CpuTicks(total, Long.parseLong(f[4]) + Long.parseLong(f[5])));
+    }
+
     /** A {@code /proc/meminfo} value in KiB, if the line is there. */
     public static Optional<Long> meminfoKb(String key) {
         return lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith(key + ":"))

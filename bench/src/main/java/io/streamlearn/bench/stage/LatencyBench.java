@@ -32,9 +32,6 @@ public final class LatencyBench {
      * {@code busyAtStart} is the cores' busy share in the second before the run (NaN where not measured).
      */
     public record Result(Stats p50, Stats p99, Stats p999, int measured, int missing, double busyAtStart) {
-        Result startedAtBusy(double busy) {
-            return new Result(p50, p99, p999, measured, missing, busy);
-        }
     }
 
     /** The run's shape: rate in events/s, seconds of warm-up, segments and seconds per segment. */
@@ -48,23 +45,23 @@ public final class LatencyBench {
         PageCache.writeBack();
         double busy = Quiescence.await("latency " + runId);
         return ScorerApps.whileScorerRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
-                () -> measure(kafka, guarantee, plan, runId)).startedAtBusy(busy);
+                () -> measure(kafka, guarantee, plan, runId, busy));
     }
 
     public static Result passThrough(KafkaSettings kafka, Path stateDir, String guarantee, Plan plan, String runId) {
         PageCache.writeBack();
         double busy = Quiescence.await("latency " + runId);
         return ScorerApps.whilePassThroughRuns(kafka, stateDir, guarantee, "bench-latency-" + runId,
-                () -> measure(kafka, guarantee, plan, runId)).startedAtBusy(busy);
+                () -> measure(kafka, guarantee, plan, runId, busy));
     }
 
-    private static Result measure(KafkaSettings kafka, String guarantee, Plan plan, String runId) {
+    private static Result measure(KafkaSettings kafka, String guarantee, Plan plan, String runId, double busy) {
         LiveRun run = LiveRun.drive(kafka, guarantee, "lat-" + runId + "-", plan.rate(), plan.totalSeconds(),
                 DRAIN_MS);
-        return percentiles(run.load(), run.watch(), plan, runId);
+        return percentiles(run.load(), run.watch(), plan, runId, busy);
     }
 
-    static Result percentiles(EventLoad load, PredictionWatch watch, Plan plan, String runId) {
+    static Result percentiles(EventLoad load, PredictionWatch watch, Plan plan, String runId, double busyAtStart) {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> p999 = new ArrayList<>();
@@ -89,7 +86,7 @@ public final class LatencyBench {
             p99.add(Stats.quantile(got, 0.99));
             p999.add(Stats.quantile(got, 0.999));
         }
-        Result r = new Result(Stats.of(p50), Stats.of(p99), Stats.of(p999), measured, missing, Double.NaN);
+        Result r = new Result(Stats.of(p50), Stats.of(p99), Stats.of(p999), measured, missing, busyAtStart);
         log.info("latency {}: p50 {} ms, p99 {} ms (per segment {}), p99.9 {} ms over {} events ({} missing)",
                 runId, r.p50().median(), r.p99().median(), perSegment(p99), r.p999().median(), measured, missing);
         return r;

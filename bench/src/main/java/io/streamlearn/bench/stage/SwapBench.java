@@ -90,7 +90,7 @@ public final class SwapBench {
             p50.add(Stats.quantile(values.clone(), 0.50));
             p99.add(Stats.quantile(values, 0.99));
         }
-        LatencyBench.Result events = LatencyBench.percentiles(load, watch, plan, "swap-events");
+        LatencyBench.Result events = LatencyBench.percentiles(load, watch, plan, "swap-events", Double.NaN);
         Result r = new Result(Stats.of(p50), Stats.of(p99), events, perSegment * segments, missing);
         log.info("swap: p50 {} ms, p99 {} ms over {} swaps ({} never seen); events p50 {} ms", r.swapP50().median(),
                 r.swapP99().median(), r.swaps(), missing, events.p50().median());

@@ -17,8 +17,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * ({@link #UNDECODABLE} or {@link #EMPTY_VALUE}) that is also the {@code reason} label of the metric.
  */
 final class DecodeProcessor<V extends MessageLite> implements FixedKeyProcessor<String, byte[], Decoded<V>> {
-    static final String UNDECODABLE = "undecodable";
-    static final String EMPTY_VALUE = "empty_value";
+    private static final String UNDECODABLE = "undecodable";
+    private static final String EMPTY_VALUE = "empty_value";
 
     private final Topic<String, V> topic;
     private final MonitoringMetrics metrics;
@@ -55,6 +55,6 @@ final class DecodeProcessor<V extends MessageLite> implements FixedKeyProcessor<
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         metrics.deadLetters.labels(topic.name(), reason).inc();
         context.forward(record.withValue(new Decoded<>(null, DeadLetters.of("monitoring", where.topic(),
-                where.partition(), where.offset(), reason + ": " + detail, key, record.value(), record.timestamp()))));
+                where.partition(), where.offset(), reason, detail, key, record.value(), record.timestamp()))));
     }
 }

@@ -387,7 +387,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Outcom
         metrics.deadLetter(reason);
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         context.forward(new Record<>(key, Outcome.of(DeadLetters.of(SERVICE, kind.topic.name(), where.partition(),
-                where.offset(), reason + ": " + detail, record.key(), record.value(), record.timestamp())),
+                where.offset(), reason, detail, record.key(), record.value(), record.timestamp())),
                 record.timestamp()));
         return null;
     }

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DriftResponder {
     private static final Logger log = LoggerFactory.getLogger(DriftResponder.class);
-    private static final String SOURCE = "trainer";
 
     private final String modelName;
     private final DriftReaction reaction;
@@ -46,6 +45,11 @@ final class DriftResponder {
     /** Monitoring's alerts about this model, held until the trainer has learned where they point. */
     void received(Collection<DriftAlert> alerts) {
         pending.addAll(alerts);
+    }
+
+    /** Whether an alert waits for the trainer to learn its sample. */
+    boolean waiting() {
+        return !pending.isEmpty();
     }
 
     /**
@@ -75,7 +79,7 @@ final class DriftResponder {
                 double statistic = ownErrors.statistic();
                 ownErrors.reset();
                 react(DriftAlert.newBuilder().setModelName(modelName).setModelVersion(modelVersion)
-                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name()).setSource(SOURCE)
+                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name()).setSource(TrainerService.SERVICE)
                         .setDetectedAtMs(System.currentTimeMillis()).setEvaluationsSeen(learner.samplesLearned())
                         .setStatistic(statistic)
                         .setDescription("the trainer's own test-then-train error rate rose").build());

@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerService implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
-    private static final String SERVICE = "trainer";
+    static final String SERVICE = "trainer";
     private static final String UNDECODABLE_ALERT = "undecodable_drift_alert";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -241,7 +241,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
             lastDriftPollMs = now;
             drift.received(driftAlerts.poll(this::deadLetterAlert));
         }
-        drift.reactToAlertsReached(offsets.done());
+        if (drift.waiting()) {
+            drift.reactToAlertsReached(offsets.done()); // done() copies: only when an alert waits
+        }
         if (policy.intervalElapsed(now)) {
             finish();
         }
@@ -295,7 +297,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
         beginTransaction();
         var letter = DeadLetters.of(SERVICE, record.topic(), record.partition(), record.offset(),
-                reason + ": " + detail, record.key(), record.value(), record.timestamp());
+                reason, detail, record.key(), record.value(), record.timestamp());
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
                 Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter)));
         metrics.deadLetter(reason);
