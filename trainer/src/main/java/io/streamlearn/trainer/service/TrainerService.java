@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -147,11 +148,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
             start();
             learnUntilStopped();
             finish();
-        } catch (RuntimeException | Error e) {
-            log.error("trainer {} failed after learning {} samples: {}", config.modelName(), learner.samplesLearned(),
-                    e.toString(), e);
+        } catch (RuntimeException e) {
+            throw failed(explained(e, abortOpenTransaction()));
+        } catch (Error e) {
             abortOpenTransaction();
-            throw e;
+            throw failed(e);
         } finally {
             closingClients = true;
             closeClients();
@@ -162,6 +163,38 @@ public final class TrainerService implements Runnable, AutoCloseable {
                     fmt(learner.prequentialAccuracy()), fmt(learner.windowAccuracy()));
             learner.close();
         }
+    }
+
+    private <T extends Throwable> T failed(T e) {
+        log.error("trainer {} failed after learning {} samples: {}", config.modelName(), learner.samplesLearned(),
+                e.toString(), e);
+        return e;
+    }
+
+    /**
+     * The failure to report: when a newer producer with this trainer's transactional id fenced ours, says so (a
+     * stale epoch, InvalidProducerEpochException, shows as fencing only when the abort is refused too).
+     */
+    private RuntimeException explained(RuntimeException e, RuntimeException abortFailure) {
+        RuntimeException fencing = fenced(e) ? e : fenced(abortFailure) ? abortFailure : null;
+        if (fencing == null) {
+            return e;
+        }
+        KafkaException explained = new KafkaException("another trainer of model " + config.modelName()
+                + " started with the same transactional id and fenced this one: run one trainer per model", fencing);
+        if (fencing != e) {
+            explained.addSuppressed(e);
+        }
+        return explained;
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ProducerFencedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void learnUntilStopped() {
@@ -410,14 +443,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
         commit();
     }
 
-    private void abortOpenTransaction() {
-        if (transactionOpen) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException e) {
-                log.warn("trainer {}: could not abort the open transaction: {}", config.modelName(), e.toString());
-            }
-            transactionOpen = false;
+    /** Aborts the open transaction, if any; returns why the abort failed, or null. */
+    private RuntimeException abortOpenTransaction() {
+        if (!transactionOpen) {
+            return null;
+        }
+        transactionOpen = false;
+        try {
+            producer.abortTransaction();
+            return null;
+        } catch (RuntimeException e) {
+            log.warn("trainer {}: could not abort the open transaction: {}", config.modelName(), e.toString());
+            return e;
         }
     }
 
