@@ -46,9 +46,10 @@ public final class LivePage implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException("live.html is missing from the classpath");
             }
+            byte[] html = in.readAllBytes();
             JdkHttpServers.configure();
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-            LivePage page = new LivePage(server, recorder, in.readAllBytes());
+            LivePage page = new LivePage(server, recorder, html);
             server.createContext("/", page::handle);
             server.start();
             page.sampler.scheduleAtFixedRate(page::sample, 0, 1, TimeUnit.SECONDS);

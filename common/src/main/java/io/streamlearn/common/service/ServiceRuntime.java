@@ -67,11 +67,19 @@ public final class ServiceRuntime implements AutoCloseable {
         exit.start();
     }
 
-    /** Starts {@code service}, exits the process if it fails, and serves until SIGTERM closes everything. */
+    /**
+     * Starts {@code service}, exits the process if it fails, and serves until SIGTERM closes everything. A start
+     * that throws closes everything first: what the service had started (stream threads) would keep the JVM alive.
+     */
     public void serveUntilShutdown(Service service) throws InterruptedException {
         own(service);
         service.onFailure(this::exitWithFailure);
-        service.start();
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         awaitShutdown();
     }
 

@@ -102,8 +102,9 @@ public final class IngestServer implements AutoCloseable {
         RecordProducer producer = new RecordProducer(kafka, config.produceTimeout());
         KafkaReadiness readiness = new KafkaReadiness(kafka, config.readyTimeout(), metrics::kafkaReady);
         ThreadPoolExecutor executor = newExecutor(config.threads());
+        HttpServer server = null;
         try {
-            HttpServer server = create(config);
+            server = create(config);
             IngestServer ingest = new IngestServer(server, executor, producer, readiness, metrics, config);
             server.createContext("/", ingest::handle);
             server.setExecutor(executor);
@@ -114,6 +115,9 @@ public final class IngestServer implements AutoCloseable {
                             ? config.authTokens().size() + " bearer tokens accepted" : "no authentication");
             return ingest;
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.stop(0); // releases the port
+            }
             executor.shutdownNow();
             producer.close(Duration.ZERO);
             readiness.close();
@@ -130,9 +134,11 @@ public final class IngestServer implements AutoCloseable {
         if (config.tlsKeystore().isEmpty()) {
             return HttpServer.create(address, 0);
         }
+        // The keystore is read before the port is bound, so that a wrong one leaves nothing bound.
+        HttpsConfigurator tls = new HttpsConfigurator(
+                Tls.serverContext(config.tlsKeystore().get(), config.tlsKeystorePassword()));
         HttpsServer https = HttpsServer.create(address, 0);
-        https.setHttpsConfigurator(new HttpsConfigurator(
-                Tls.serverContext(config.tlsKeystore().get(), config.tlsKeystorePassword())));
+        https.setHttpsConfigurator(tls);
         return https;
     }
 

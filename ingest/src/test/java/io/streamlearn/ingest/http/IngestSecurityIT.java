@@ -14,6 +14,8 @@ import io.streamlearn.ingest.testing.RunningIngest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,12 +191,22 @@ class IngestSecurityIT {
     }
 
     @Test
-    void shouldRefuseToStartWithAWrongKeystorePasswordWithoutShowingIt() {
-        IngestConfig wrong = new IngestConfig("127.0.0.1", 0, 4, 3, 4096, 10, Duration.ofSeconds(2), 1, List.of(),
+    void shouldRefuseToStartWithAWrongKeystorePasswordWithoutShowingIt() throws Exception {
+        int port = freePort();
+        IngestConfig wrong = new IngestConfig("127.0.0.1", port, 4, 3, 4096, 10, Duration.ofSeconds(2), 1, List.of(),
                 Optional.of(dir.resolve("server.p12")), "wrong-password-5", Duration.ofSeconds(1));
 
         assertThatThrownBy(() -> IngestServer.start(wrong, INGEST.kafka(), new CollectorRegistry()))
                 .hasMessageContaining("server.p12").hasMessageNotContaining("wrong-password-5");
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).as("the failed start left the port free").isEqualTo(port);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     @Test

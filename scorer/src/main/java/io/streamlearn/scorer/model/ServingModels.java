@@ -160,6 +160,9 @@ public final class ServingModels implements AutoCloseable {
         if (version < 1) {
             throw new IllegalArgumentException("a version to pin is positive, got " + version);
         }
+        if (closed) {
+            throw new IllegalStateException("cannot pin v" + version + ": the scorer is closing");
+        }
         if (champion.currentVersion() != version) {
             ModelSnapshot snapshot = retained.get(version);
             if (snapshot == null) {

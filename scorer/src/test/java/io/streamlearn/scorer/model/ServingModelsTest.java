@@ -215,6 +215,19 @@ class ServingModelsTest {
     }
 
     @Test
+    void shouldRefuseToPinOnceClosedWithoutLoadingTheModel() throws Exception {
+        serving = serving(ScorerConfig.Promotion.IMMEDIATE);
+        offer(1);
+        offer(2);
+        serving.close();
+
+        assertThatThrownBy(() -> serving.pin(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closing");
+        assertThat(serving.status().pinned()).isZero();
+    }
+
+    @Test
     void shouldServeOnlyTheVersionPinnedInItsConfiguration() throws Exception {
         serving = serving(new ScorerConfig.Promotion(true, 10, 0, 2, 5));
 

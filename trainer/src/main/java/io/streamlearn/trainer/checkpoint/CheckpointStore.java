@@ -156,7 +156,7 @@ public final class CheckpointStore implements AutoCloseable {
             Map<TopicPartition, Long> offsets = readHeader(in, topicId);
             learner.readState(in);
             return Optional.of(offsets);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // ND4J fails with runtime exceptions
             throw new CheckpointException(file + " cannot be restored: " + e.getMessage(), e);
         }
     }

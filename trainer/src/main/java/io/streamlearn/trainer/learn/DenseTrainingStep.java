@@ -74,42 +74,49 @@ final class DenseTrainingStep implements AutoCloseable {
         this.epsilonFloats = new FloatBuffer[layers];
         this.heapPre = new float[layers][];
         this.weightGradients = new INDArray[layers];
-        this.input = Nd4j.create(DataType.FLOAT, maxRows, inputSize);
-        this.inputFloats = floats(input);
-        this.gradient = Nd4j.create(DataType.FLOAT, 1, network.numParams());
-        this.gradientFloats = floats(gradient);
-        INDArray flat = gradient.reshape(gradient.length());
-        long offset = 0;
-        int widest = 0;
-        for (int i = 0; i < layers; i++) {
-            FeedForwardLayer conf = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(i).getLayer();
-            int in = Math.toIntExact(conf.getNIn());
-            int out = Math.toIntExact(conf.getNOut());
-            widths[i] = out;
-            widest = Math.max(widest, out);
-            activations[i] = conf.getActivationFn();
-            plainRelu[i] = isPlainRelu(activations[i]);
-            INDArray w = network.getLayer(i).getParam("W");
-            weightGradients[i] = flat.get(NDArrayIndex.interval(offset, offset + (long) in * out)).reshape(w.ordering(), in, out);
-            offset += (long) in * out;
-            biasOffsets[i] = offset;
-            offset += out;
-            pre[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
-            preFloats[i] = floats(pre[i]);
-            heapPre[i] = new float[maxRows * out];
-            if (i < layers - 1) {
-                post[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
-                postFloats[i] = floats(post[i]);
-                epsilon[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
-                epsilonFloats[i] = floats(epsilon[i]);
+        try {
+            this.input = Nd4j.create(DataType.FLOAT, maxRows, inputSize);
+            this.inputFloats = floats(input);
+            this.gradient = Nd4j.create(DataType.FLOAT, 1, network.numParams());
+            this.gradientFloats = floats(gradient);
+            INDArray flat = gradient.reshape(gradient.length());
+            long offset = 0;
+            int widest = 0;
+            for (int i = 0; i < layers; i++) {
+                FeedForwardLayer conf = (FeedForwardLayer) network.getLayerWiseConfigurations().getConf(i).getLayer();
+                int in = Math.toIntExact(conf.getNIn());
+                int out = Math.toIntExact(conf.getNOut());
+                widths[i] = out;
+                widest = Math.max(widest, out);
+                activations[i] = conf.getActivationFn();
+                plainRelu[i] = isPlainRelu(activations[i]);
+                INDArray w = network.getLayer(i).getParam("W");
+                weightGradients[i] = flat.get(NDArrayIndex.interval(offset, offset + (long) in * out))
+                        .reshape(w.ordering(), in, out);
+                offset += (long) in * out;
+                biasOffsets[i] = offset;
+                offset += out;
+                pre[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
+                preFloats[i] = floats(pre[i]);
+                heapPre[i] = new float[maxRows * out];
+                if (i < layers - 1) {
+                    post[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
+                    postFloats[i] = floats(post[i]);
+                    epsilon[i] = Nd4j.create(DataType.FLOAT, maxRows, out);
+                    epsilonFloats[i] = floats(epsilon[i]);
+                }
             }
+            if (offset != network.numParams()) {
+                throw new IllegalStateException("layer shapes give " + offset + " parameters, the network has "
+                        + network.numParams());
+            }
+            this.heapWork = new float[maxRows * widest];
+            this.biasSums = new float[widest];
+            this.rowViews = new Rows[maxRows + 1];
+        } catch (RuntimeException e) {
+            close(); // what was allocated before the failure
+            throw e;
         }
-        if (offset != network.numParams()) {
-            throw new IllegalStateException("layer shapes give " + offset + " parameters, the network has " + network.numParams());
-        }
-        this.heapWork = new float[maxRows * widest];
-        this.biasSums = new float[widest];
-        this.rowViews = new Rows[maxRows + 1];
     }
 
     private static boolean isPlainRelu(IActivation activation) {
@@ -310,14 +317,19 @@ final class DenseTrainingStep implements AutoCloseable {
 
     @Override
     public void close() {
-        input.close();
-        gradient.close();
+        closeIfAllocated(input);
+        closeIfAllocated(gradient);
         for (int i = 0; i < layers; i++) {
-            pre[i].close();
-            if (post[i] != null) {
-                post[i].close();
-                epsilon[i].close();
-            }
+            closeIfAllocated(pre[i]);
+            closeIfAllocated(post[i]);
+            closeIfAllocated(epsilon[i]);
+        }
+    }
+
+    /** The constructor closes what it allocated when it fails part way, so any buffer may still be missing. */
+    private static void closeIfAllocated(INDArray array) {
+        if (array != null) {
+            array.close();
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -111,15 +112,31 @@ public final class TrainerService implements Runnable, AutoCloseable {
     public TrainerService(TrainerConfig config, KafkaSettings kafka, CollectorRegistry registry) {
         this.config = config;
         this.kafka = kafka;
-        this.learner = new OnlineLearner(config.network().build(), config.learning());
         this.metrics = new TrainerMetrics(registry, Stream.concat(
                 Arrays.stream(SampleCheck.Reject.values()).map(SampleCheck.Reject::label), Stream.of(UNDECODABLE_ALERT))
                 .toList());
         this.modelKey = config.modelName().getBytes(StandardCharsets.UTF_8);
         String clientId = "streamlearn-trainer-" + config.modelName();
-        this.consumer = new KafkaConsumer<>(consumerProperties(clientId));
-        this.producer = new KafkaProducer<>(producerProperties(clientId));
-        this.driftAlerts = new DriftAlerts(kafka, config.modelName());
+        this.learner = new OnlineLearner(config.network().build(), config.learning());
+        this.consumer = openOrClose(() -> new KafkaConsumer<>(consumerProperties(clientId)), learner);
+        this.producer = openOrClose(() -> new KafkaProducer<>(producerProperties(clientId)), consumer, learner);
+        this.driftAlerts = openOrClose(() -> new DriftAlerts(kafka, config.modelName()), producer, consumer, learner);
+    }
+
+    /** Opens the next resource; if that fails, closes the ones {@code opened} before it. */
+    private static <T> T openOrClose(Supplier<T> open, AutoCloseable... opened) {
+        try {
+            return open.get();
+        } catch (RuntimeException e) {
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
     }
 
     private Properties consumerProperties(String clientId) {
@@ -151,7 +168,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             throw failed(explained(e, abortOpenTransaction()));
         } catch (Error e) {
-            abortOpenTransaction();
+            RuntimeException abortFailure = abortOpenTransaction();
+            if (abortFailure != null) {
+                e.addSuppressed(abortFailure);
+            }
             throw failed(e);
         } finally {
             closingClients = true;
@@ -178,6 +198,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     private RuntimeException explained(RuntimeException e, RuntimeException abortFailure) {
         RuntimeException fencing = fenced(e) ? e : fenced(abortFailure) ? abortFailure : null;
         if (fencing == null) {
+            if (abortFailure != null) {
+                e.addSuppressed(abortFailure);
+            }
             return e;
         }
         KafkaException explained = new KafkaException("another trainer of model " + config.modelName()
@@ -472,6 +495,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         stopping = true;
         if (!started) {
             closeClients();
+            learner.close();
             return;
         }
         consumer.wakeup();
