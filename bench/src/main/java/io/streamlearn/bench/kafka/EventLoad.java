@@ -33,6 +33,9 @@ public final class EventLoad implements AutoCloseable {
     private final EventEncoder events = new EventEncoder(Synthetic.features(DISTINCT_ROWS, 5));
     private final Thread thread;
     private volatile boolean stopping;
+    /** The first send that failed, thrown or acknowledged as failed; {@link #stop()} rethrows it. */
+    private volatile RuntimeException failure;
+    private boolean failureThrown;
     private volatile long startNanos;
     private volatile int sent;
 
@@ -53,7 +56,15 @@ public final class EventLoad implements AutoCloseable {
     }
 
     private void run() {
-        for (int n = 0; n < sentAt.length && !stopping; n++) {
+        try {
+            send();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void send() {
+        for (int n = 0; n < sentAt.length && !stopping && failure == null; n++) {
             long due = startNanos + (long) (n * 1e9 / rate);
             for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
                 LockSupport.parkNanos(Math.min(due - now, 200_000));
@@ -61,7 +72,11 @@ public final class EventLoad implements AutoCloseable {
             String id = prefix + n;
             byte[] value = events.encode(id, n % DISTINCT_ROWS, System.currentTimeMillis());
             sentAt[n] = System.nanoTime();
-            producer.send(new ProducerRecord<>(Topics.EVENTS.name(), id, value));
+            producer.send(new ProducerRecord<>(Topics.EVENTS.name(), id, value), (metadata, e) -> {
+                if (e != null && failure == null) {
+                    failure = new IllegalStateException("the event load could not send " + id, e);
+                }
+            });
             sent = n + 1;
         }
     }
@@ -93,7 +108,10 @@ public final class EventLoad implements AutoCloseable {
         return prefix;
     }
 
-    /** Stops sending and waits for the thread; records already sent are flushed by {@link #close()}. */
+    /**
+     * Stops sending and waits for the thread; records already sent are flushed by {@link #close()}. Throws the
+     * first failed send, once (here or from {@link #close()}): a run with missing events measures something else.
+     */
     public void stop() {
         stopping = true;
         try {
@@ -101,11 +119,16 @@ public final class EventLoad implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (failure != null && !failureThrown) {
+            failureThrown = true;
+            throw failure;
+        }
     }
 
     @Override
     public void close() {
-        stop();
-        producer.close();
+        try (producer) {
+            stop();
+        }
     }
 }

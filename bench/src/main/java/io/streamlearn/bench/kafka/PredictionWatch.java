@@ -38,11 +38,16 @@ public final class PredictionWatch implements AutoCloseable {
         Properties p = KafkaClients.consumer(kafka, "bench-prediction-watch", null);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(output, Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // resolve the end now, before any load is sent
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(output, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before any load is sent
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
         this.prefix = prefix;
         this.seenAt = new long[capacity];
         this.decodeVersions = decodeVersions;
@@ -99,6 +104,10 @@ public final class PredictionWatch implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(); // never started: the thread that closes it never ran
+            return;
+        }
         try {
             thread.join();
         } catch (InterruptedException e) {
