@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.trainer.Blobs;
+import io.streamlearn.trainer.OpenLearners;
 import io.streamlearn.trainer.learn.LearnerOptions;
 import io.streamlearn.trainer.learn.NetworkSpec;
 import io.streamlearn.trainer.learn.OnlineLearner;
@@ -12,12 +13,11 @@ import io.streamlearn.trainer.onnx.InputScaling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointStoreTest {
@@ -26,14 +26,14 @@ class CheckpointStoreTest {
     private static final Map<TopicPartition, Long> OFFSETS = Map.of(
             new TopicPartition("samples", 1), 70L, new TopicPartition("samples", 0), 130L);
 
-    /** Learners hold native buffers: each test's are closed after it. */
-    private final List<OnlineLearner> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenLearners learners = new OpenLearners();
 
     @TempDir
     Path dir;
 
     private OnlineLearner trained() {
-        OnlineLearner learner = open(new OnlineLearner(SPEC.build(), OPTIONS));
+        OnlineLearner learner = learners.open(new OnlineLearner(SPEC.build(), OPTIONS));
         for (Sample s : new Blobs(4, 8, 1).take(200)) {
             learner.add(s);
             if (learner.isFull()) {
@@ -51,7 +51,7 @@ class CheckpointStoreTest {
             store.save("topic-id", OFFSETS, saved);
         }
 
-        OnlineLearner restored = open(new OnlineLearner(SPEC.build(), OPTIONS));
+        OnlineLearner restored = learners.open(new OnlineLearner(SPEC.build(), OPTIONS));
         try (CheckpointStore store = CheckpointStore.open(dir, "digits")) {
             assertThat(store.restore("topic-id", restored)).contains(OFFSETS);
         }
@@ -67,14 +67,14 @@ class CheckpointStoreTest {
         try (CheckpointStore store = CheckpointStore.open(dir, "digits")) {
             store.save("topic-id", Map.of(new TopicPartition("samples", 0), 1L), learner);
             store.save("topic-id", OFFSETS, learner);
-            assertThat(store.restore("topic-id", open(new OnlineLearner(SPEC.build(), OPTIONS)))).contains(OFFSETS);
+            assertThat(store.restore("topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS)))).contains(OFFSETS);
         }
     }
 
     @Test
     void shouldFindNothingInAnEmptyFolder() {
         try (CheckpointStore store = CheckpointStore.open(dir.resolve("new"), "digits")) {
-            assertThat(store.restore("topic-id", open(new OnlineLearner(SPEC.build(), OPTIONS)))).isEmpty();
+            assertThat(store.restore("topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS)))).isEmpty();
         }
     }
 
@@ -86,7 +86,7 @@ class CheckpointStoreTest {
             bytes[bytes.length / 2] ^= 1;
             Files.write(store.file(), bytes);
 
-            assertThatThrownBy(() -> store.restore("topic-id", open(new OnlineLearner(SPEC.build(), OPTIONS))))
+            assertThatThrownBy(() -> store.restore("topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS))))
                     .isInstanceOf(CheckpointException.class).hasMessageContaining("CRC-32");
         }
     }
@@ -96,10 +96,10 @@ class CheckpointStoreTest {
         try (CheckpointStore store = CheckpointStore.open(dir, "digits")) {
             store.save("topic-id", OFFSETS, trained());
 
-            assertThatThrownBy(() -> store.restore("new-topic-id", open(new OnlineLearner(SPEC.build(), OPTIONS))))
+            assertThatThrownBy(() -> store.restore("new-topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS))))
                     .isInstanceOf(CheckpointException.class).hasMessageContaining("new-topic-id")
                     .hasMessageContaining("deleted and created again");
-            OnlineLearner wider = open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(),
+            OnlineLearner wider = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(),
                     OPTIONS));
             assertThatThrownBy(() -> store.restore("topic-id", wider))
                     .isInstanceOf(CheckpointException.class).hasMessageContaining(store.file().toString())
@@ -124,15 +124,5 @@ class CheckpointStoreTest {
         assertThat(CheckpointStore.fileName("a/b")).isEqualTo("a_2fb");
         assertThat(CheckpointStore.fileName("a_2fb")).isEqualTo("a_5f2fb");
         assertThat(CheckpointStore.fileName("..")).isEqualTo("..");
-    }
-
-    private OnlineLearner open(OnlineLearner learner) {
-        opened.add(learner);
-        return learner;
-    }
-
-    @AfterEach
-    void closeLearners() {
-        opened.forEach(OnlineLearner::close);
     }
 }

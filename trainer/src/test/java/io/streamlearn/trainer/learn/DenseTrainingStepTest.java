@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.trainer.Blobs;
 import io.streamlearn.common.config.Settings;
+import io.streamlearn.trainer.OpenLearners;
 import io.streamlearn.trainer.TrainerConfig;
 import io.streamlearn.trainer.onnx.InputScaling;
 import java.io.ByteArrayInputStream;
@@ -13,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -22,8 +22,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -50,8 +50,8 @@ class DenseTrainingStepTest {
     private static final double TOLERANCE_AFTER_RESET = 1e-3;
     private static final LearnerOptions OPTIONS = new LearnerOptions(16, 2, 120, 16, 0.002, 1500, InputScaling.IDENTITY, 7);
 
-    /** Learners hold native buffers: each test's are closed after it. */
-    private final List<OnlineLearner> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenLearners learners = new OpenLearners();
 
     private static NetworkSpec spec(String activation, List<Integer> hidden) {
         return new NetworkSpec(12, hidden, activation, 5, "adam", 0.01, 42);
@@ -125,8 +125,8 @@ class DenseTrainingStepTest {
     @CsvSource({"relu, 24", "tanh, 24", "sigmoid, 24", "relu, 24 16", "tanh, 20 10", "identity, 16", "leakyrelu, 16"})
     void shouldLearnLikeFitFromTheSameNetwork(String activation, String hidden) {
         List<Integer> sizes = java.util.Arrays.stream(hidden.split(" ")).map(Integer::valueOf).toList();
-        OnlineLearner dense = open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS));
-        OnlineLearner fit = open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS, false));
+        OnlineLearner dense = learners.open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS));
+        OnlineLearner fit = learners.open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS, false));
         assertThat(dense.usesDenseStep()).isTrue();
         assertThat(fit.usesDenseStep()).isFalse();
 
@@ -145,8 +145,8 @@ class DenseTrainingStepTest {
     @CsvSource({"relu, 24", "relu, 24 16", "sigmoid, 24", "leakyrelu, 16"})
     void shouldPredictLikeFitAfterADriftResetAndStayCloseInParameters(String activation, String hidden) {
         List<Integer> sizes = java.util.Arrays.stream(hidden.split(" ")).map(Integer::valueOf).toList();
-        OnlineLearner dense = open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS));
-        OnlineLearner fit = open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS, false));
+        OnlineLearner dense = learners.open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS));
+        OnlineLearner fit = learners.open(new OnlineLearner(spec(activation, sizes).build(), OPTIONS, false));
 
         feed(new Blobs(5, 12, 11).take(1400), 700, TOLERANCE_AFTER_RESET, dense, fit);
 
@@ -156,8 +156,8 @@ class DenseTrainingStepTest {
 
     @Test
     void shouldLearnLikeFitWhileTheOutputLayerHasItsOwnRate() {
-        OnlineLearner dense = open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
-        OnlineLearner fit = open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
+        OnlineLearner dense = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
+        OnlineLearner fit = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
         dense.resetForDrift(2, 10, 100_000);
         fit.resetForDrift(2, 10, 100_000);
 
@@ -171,13 +171,13 @@ class DenseTrainingStepTest {
     @Test
     void shouldContinueFromACheckpointWrittenAfterDenseStepsExactlyAsWithout() throws IOException {
         List<Sample> data = new Blobs(5, 12, 13).take(900);
-        OnlineLearner original = open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
+        OnlineLearner original = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
         feed(data.subList(0, 450), original);
         ByteArrayOutputStream saved = new ByteArrayOutputStream();
         original.writeState(new DataOutputStream(saved));
-        OnlineLearner restored = open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
+        OnlineLearner restored = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
         restored.readState(new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
-        OnlineLearner restoredIntoFit = open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
+        OnlineLearner restoredIntoFit = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
         restoredIntoFit.readState(new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
 
         feed(data.subList(450, 900), original);
@@ -202,7 +202,7 @@ class DenseTrainingStepTest {
 
     @Test
     void shouldFallBackToFitForOtherOptimizers() {
-        OnlineLearner sgd = open(new OnlineLearner(new NetworkSpec(12, List.of(16), "relu", 5, "sgd", 0.01, 42).build(), OPTIONS));
+        OnlineLearner sgd = learners.open(new OnlineLearner(new NetworkSpec(12, List.of(16), "relu", 5, "sgd", 0.01, 42).build(), OPTIONS));
         assertThat(sgd.usesDenseStep()).isFalse();
         feed(new Blobs(5, 12, 14).take(200), sgd);
         assertThat(sgd.network().getIterationCount()).isPositive();
@@ -245,15 +245,5 @@ class DenseTrainingStepTest {
         learner.close();
         learner.add(new Blobs(5, 12, 15).next("a"));
         assertThatThrownBy(learner::learn).isInstanceOf(IllegalStateException.class);
-    }
-
-    private OnlineLearner open(OnlineLearner learner) {
-        opened.add(learner);
-        return learner;
-    }
-
-    @AfterEach
-    void closeLearners() {
-        opened.forEach(OnlineLearner::close);
     }
 }

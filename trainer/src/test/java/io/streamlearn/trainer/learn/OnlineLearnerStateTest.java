@@ -6,27 +6,27 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.trainer.Blobs;
+import io.streamlearn.trainer.OpenLearners;
 import io.streamlearn.trainer.onnx.InputScaling;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replay, learning-rate schedule, drift reset, sample digest and the saved state of {@link OnlineLearner}. */
 class OnlineLearnerStateTest {
     private static final NetworkSpec SPEC = new NetworkSpec(8, List.of(16), "relu", 4, "adam", 0.01, 42);
     private static final LearnerOptions REPLAY = new LearnerOptions(16, 2, 200, 16, 0.001, 2000, InputScaling.IDENTITY, 7);
 
-    /** Learners hold native buffers: each test's are closed after it. */
-    private final List<OnlineLearner> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenLearners learners = new OpenLearners();
 
     private OnlineLearner learner(LearnerOptions options) {
-        return open(new OnlineLearner(SPEC.build(), options));
+        return learners.open(new OnlineLearner(SPEC.build(), options));
     }
 
     private static void feed(OnlineLearner learner, List<Sample> samples) {
@@ -159,13 +159,13 @@ class OnlineLearnerStateTest {
         feed(learner, new Blobs(4, 8, 12).take(40));
         byte[] state = save(learner);
 
-        OnlineLearner wider = open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(), REPLAY));
+        OnlineLearner wider = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(), REPLAY));
         assertThatThrownBy(() -> wider.readState(new DataInputStream(new ByteArrayInputStream(state))))
                 .isInstanceOf(IOException.class).hasMessageContaining("parameters");
-        OnlineLearner sgd = open(new OnlineLearner(new NetworkSpec(8, List.of(16), "relu", 4, "sgd", 0.01, 42).build(), REPLAY));
+        OnlineLearner sgd = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(16), "relu", 4, "sgd", 0.01, 42).build(), REPLAY));
         assertThatThrownBy(() -> sgd.readState(new DataInputStream(new ByteArrayInputStream(state))))
                 .isInstanceOf(IOException.class).hasMessageContaining("optimizer");
-        OnlineLearner noReplay = open(new OnlineLearner(SPEC.build(), LearnerOptions.plain(16)));
+        OnlineLearner noReplay = learners.open(new OnlineLearner(SPEC.build(), LearnerOptions.plain(16)));
         assertThatThrownBy(() -> noReplay.readState(new DataInputStream(new ByteArrayInputStream(state))))
                 .isInstanceOf(IOException.class).hasMessageContaining("replay buffer");
     }
@@ -176,15 +176,5 @@ class OnlineLearnerStateTest {
             learner.writeState(out);
         }
         return bytes.toByteArray();
-    }
-
-    private OnlineLearner open(OnlineLearner learner) {
-        opened.add(learner);
-        return learner;
-    }
-
-    @AfterEach
-    void closeLearners() {
-        opened.forEach(OnlineLearner::close);
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamlearn.common.wire.Sample;
 import io.streamlearn.trainer.Blobs;
-import java.util.ArrayList;
+import io.streamlearn.trainer.OpenLearners;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,11 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
 class OnlineLearnerTest {
     private static final NetworkSpec SPEC = new NetworkSpec(8, List.of(16), "relu", 4, "adam", 0.01, 42);
 
-    /** Learners hold native buffers: each test's are closed after it. */
-    private final List<OnlineLearner> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenLearners learners = new OpenLearners();
 
     private OnlineLearner learn(NetworkSpec spec, List<Sample> samples, int batchSize) {
-        OnlineLearner learner = open(new OnlineLearner(spec.build(), batchSize));
+        OnlineLearner learner = learners.open(new OnlineLearner(spec.build(), batchSize));
         for (Sample s : samples) {
             learner.add(s);
             if (learner.isFull()) {
@@ -60,7 +60,7 @@ class OnlineLearnerTest {
 
     @Test
     void shouldLearnAPartialBatchAndIgnoreAnEmptyOne() {
-        OnlineLearner learner = open(new OnlineLearner(SPEC.build(), 32));
+        OnlineLearner learner = learners.open(new OnlineLearner(SPEC.build(), 32));
         learner.learn();
         assertThat(learner.batches()).isZero();
         assertThat(learner.lastLoss()).isNaN();
@@ -78,7 +78,7 @@ class OnlineLearnerTest {
     @ValueSource(strings = {"relu", "leakyrelu", "tanh", "sigmoid", "identity"})
     void shouldScoreABatchWithTheModelFromBeforeItWasFitted(String activation) {
         Blobs blobs = new Blobs(4, 8, 4);
-        OnlineLearner learner = open(new OnlineLearner(
+        OnlineLearner learner = learners.open(new OnlineLearner(
                 new NetworkSpec(8, List.of(16, 8), activation, 4, "sgd", 0.1, 9).build(), 64));
         blobs.take(128).forEach(s -> {
             learner.add(s);
@@ -107,7 +107,7 @@ class OnlineLearnerTest {
 
     @Test
     void shouldRejectASampleOfTheWrongShape() {
-        OnlineLearner learner = open(new OnlineLearner(SPEC.build(), 32));
+        OnlineLearner learner = learners.open(new OnlineLearner(SPEC.build(), 32));
         Sample wrong = Sample.newBuilder().setId("x").addFeatures(1f).setLabel(0).build();
 
         assertThatThrownBy(() -> learner.add(wrong))
@@ -117,22 +117,12 @@ class OnlineLearnerTest {
 
     @Test
     void shouldRefuseMoreSamplesThanTheBatchHolds() {
-        OnlineLearner learner = open(new OnlineLearner(SPEC.build(), 2));
+        OnlineLearner learner = learners.open(new OnlineLearner(SPEC.build(), 2));
         List<Sample> three = new Blobs(4, 8, 5).take(3);
         learner.add(three.get(0));
         learner.add(three.get(1));
 
         assertThat(learner.isFull()).isTrue();
         assertThatThrownBy(() -> learner.add(three.get(2))).isInstanceOf(IllegalStateException.class);
-    }
-
-    private OnlineLearner open(OnlineLearner learner) {
-        opened.add(learner);
-        return learner;
-    }
-
-    @AfterEach
-    void closeLearners() {
-        opened.forEach(OnlineLearner::close);
     }
 }
