@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -192,28 +193,33 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
 
     /**
-     * The failure to report: when a newer producer with this trainer's transactional id fenced ours, says so (a
-     * stale epoch, InvalidProducerEpochException, shows as fencing only when the abort is refused too).
+     * The failure to report. When a newer producer with this trainer's transactional id fenced ours (the failure or
+     * the abort after it says so), says that; a stale epoch (InvalidProducerEpochException) without that proof
+     * names both of its possible causes.
      */
     private RuntimeException explained(RuntimeException e, RuntimeException abortFailure) {
-        RuntimeException fencing = fenced(e) ? e : fenced(abortFailure) ? abortFailure : null;
-        if (fencing == null) {
-            if (abortFailure != null) {
-                e.addSuppressed(abortFailure);
+        RuntimeException cause = has(e, ProducerFencedException.class) ? e
+                : has(abortFailure, ProducerFencedException.class) ? abortFailure : null;
+        String message = "another trainer of model " + config.modelName()
+                + " started with the same transactional id and fenced this one: run one trainer per model";
+        if (cause == null && has(e, InvalidProducerEpochException.class)) {
+            cause = e;
+            message = "Kafka refused this trainer's producer epoch as stale: another trainer of model "
+                    + config.modelName() + " may have started with the same transactional id (run one trainer per "
+                    + "model), or the broker aborted a transaction open longer than its transaction.timeout.ms";
+        }
+        RuntimeException reported = cause == null ? e : new KafkaException(message, cause);
+        for (RuntimeException other : new RuntimeException[] {e, abortFailure}) {
+            if (other != null && other != cause && other != reported) {
+                reported.addSuppressed(other);
             }
-            return e;
         }
-        KafkaException explained = new KafkaException("another trainer of model " + config.modelName()
-                + " started with the same transactional id and fenced this one: run one trainer per model", fencing);
-        if (fencing != e) {
-            explained.addSuppressed(e);
-        }
-        return explained;
+        return reported;
     }
 
-    private static boolean fenced(Throwable e) {
+    private static boolean has(Throwable e, Class<? extends Throwable> type) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ProducerFencedException) {
+            if (type.isInstance(c)) {
                 return true;
             }
         }
