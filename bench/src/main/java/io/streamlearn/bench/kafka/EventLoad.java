@@ -35,7 +35,6 @@ public final class EventLoad implements AutoCloseable {
     private volatile boolean stopping;
     /** The first send that failed, thrown or acknowledged as failed; {@link #stop()} rethrows it. */
     private volatile RuntimeException failure;
-    private boolean failureThrown;
     private volatile long startNanos;
     private volatile int sent;
 
@@ -119,9 +118,10 @@ public final class EventLoad implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failure != null && !failureThrown) {
-            failureThrown = true;
-            throw failure;
+        RuntimeException failed = failure;
+        if (failed != null) {
+            failure = null; // thrown once
+            throw failed;
         }
     }
 

@@ -60,6 +60,11 @@ public final class Machine {
 
     /** Ticks of all cores since boot: all of them and the idle ones (idle plus iowait), from {@code /proc/stat}. */
     public record CpuTicks(long total, long idle) {
+        /** The share of the ticks since {@code earlier} in which the cores were busy; 0 if none passed. */
+        public double busyShareSince(CpuTicks earlier) {
+            long ticks = total - earlier.total;
+            return ticks <= 0 ? 0 : (double) (ticks - (idle - earlier.idle)) / ticks;
+        }
     }
 
     /** The machine's CPU ticks now; empty where {@code /proc/stat} cannot be read (not Linux). */

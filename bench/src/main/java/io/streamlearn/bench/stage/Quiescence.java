@@ -2,6 +2,7 @@ package io.streamlearn.bench.stage;
 
 import io.streamlearn.bench.report.Format;
 import io.streamlearn.bench.report.Machine;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,18 @@ public final class Quiescence {
 
     /** Returns the busy share of the last one-second window before the phase starts (NaN where not measurable). */
     static double await(String phase) {
-        if (Machine.cpuTicks().isEmpty()) {
+        Optional<Machine.CpuTicks> first = Machine.cpuTicks();
+        if (first.isEmpty()) {
             return Double.NaN;
         }
+        Machine.CpuTicks before = first.get();
         long start = System.nanoTime();
         double busy;
         do {
-            busy = busyOver(WINDOW_MS);
+            sleep(WINDOW_MS);
+            Machine.CpuTicks after = Machine.cpuTicks().orElseThrow();
+            busy = after.busyShareSince(before);
+            before = after;
         } while (busy > QUIET && (System.nanoTime() - start) / 1_000_000 < MAX_WAIT_MS);
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         if (busy > QUIET) {
@@ -41,16 +47,12 @@ public final class Quiescence {
         return busy;
     }
 
-    private static double busyOver(long windowMs) {
-        Machine.CpuTicks before = Machine.cpuTicks().orElseThrow();
+    private static void sleep(long ms) {
         try {
-            Thread.sleep(windowMs);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a quiet machine", e);
         }
-        Machine.CpuTicks after = Machine.cpuTicks().orElseThrow();
-        long total = after.total() - before.total();
-        return total <= 0 ? 0 : (double) (total - (after.idle() - before.idle())) / total;
     }
 }

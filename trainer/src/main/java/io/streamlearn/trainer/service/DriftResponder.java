@@ -79,7 +79,8 @@ final class DriftResponder {
                 double statistic = ownErrors.statistic();
                 ownErrors.reset();
                 react(DriftAlert.newBuilder().setModelName(modelName).setModelVersion(modelVersion)
-                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name()).setSource(TrainerService.SERVICE)
+                        .setKind(DriftAlert.Kind.ERROR_RATE).setDetector(ownErrors.name())
+                        .setSource(TrainerService.SERVICE)
                         .setDetectedAtMs(System.currentTimeMillis()).setEvaluationsSeen(learner.samplesLearned())
                         .setStatistic(statistic)
                         .setDescription("the trainer's own test-then-train error rate rose").build());

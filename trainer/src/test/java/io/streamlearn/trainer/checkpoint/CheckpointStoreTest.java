@@ -67,7 +67,8 @@ class CheckpointStoreTest {
         try (CheckpointStore store = CheckpointStore.open(dir, "digits")) {
             store.save("topic-id", Map.of(new TopicPartition("samples", 0), 1L), learner);
             store.save("topic-id", OFFSETS, learner);
-            assertThat(store.restore("topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS)))).contains(OFFSETS);
+            assertThat(store.restore("topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS))))
+                    .contains(OFFSETS);
         }
     }
 
@@ -96,10 +97,12 @@ class CheckpointStoreTest {
         try (CheckpointStore store = CheckpointStore.open(dir, "digits")) {
             store.save("topic-id", OFFSETS, trained());
 
-            assertThatThrownBy(() -> store.restore("new-topic-id", learners.open(new OnlineLearner(SPEC.build(), OPTIONS))))
+            assertThatThrownBy(() -> store.restore("new-topic-id",
+                    learners.open(new OnlineLearner(SPEC.build(), OPTIONS))))
                     .isInstanceOf(CheckpointException.class).hasMessageContaining("new-topic-id")
                     .hasMessageContaining("deleted and created again");
-            OnlineLearner wider = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(),
+            OnlineLearner wider = learners.open(new OnlineLearner(
+                    new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(),
                     OPTIONS));
             assertThatThrownBy(() -> store.restore("topic-id", wider))
                     .isInstanceOf(CheckpointException.class).hasMessageContaining(store.file().toString())

@@ -177,7 +177,8 @@ class DenseTrainingStepTest {
         original.writeState(new DataOutputStream(saved));
         OnlineLearner restored = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS));
         restored.readState(new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
-        OnlineLearner restoredIntoFit = learners.open(new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
+        OnlineLearner restoredIntoFit = learners.open(
+                new OnlineLearner(spec("relu", List.of(24)).build(), OPTIONS, false));
         restoredIntoFit.readState(new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
 
         feed(data.subList(450, 900), original);
@@ -202,7 +203,8 @@ class DenseTrainingStepTest {
 
     @Test
     void shouldFallBackToFitForOtherOptimizers() {
-        OnlineLearner sgd = learners.open(new OnlineLearner(new NetworkSpec(12, List.of(16), "relu", 5, "sgd", 0.01, 42).build(), OPTIONS));
+        OnlineLearner sgd = learners.open(
+                new OnlineLearner(new NetworkSpec(12, List.of(16), "relu", 5, "sgd", 0.01, 42).build(), OPTIONS));
         assertThat(sgd.usesDenseStep()).isFalse();
         feed(new Blobs(5, 12, 14).take(200), sgd);
         assertThat(sgd.network().getIterationCount()).isPositive();

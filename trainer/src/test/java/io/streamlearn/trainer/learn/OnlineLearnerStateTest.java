@@ -159,10 +159,12 @@ class OnlineLearnerStateTest {
         feed(learner, new Blobs(4, 8, 12).take(40));
         byte[] state = save(learner);
 
-        OnlineLearner wider = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(), REPLAY));
+        OnlineLearner wider = learners.open(
+                new OnlineLearner(new NetworkSpec(8, List.of(32), "relu", 4, "adam", 0.01, 42).build(), REPLAY));
         assertThatThrownBy(() -> wider.readState(new DataInputStream(new ByteArrayInputStream(state))))
                 .isInstanceOf(IOException.class).hasMessageContaining("parameters");
-        OnlineLearner sgd = learners.open(new OnlineLearner(new NetworkSpec(8, List.of(16), "relu", 4, "sgd", 0.01, 42).build(), REPLAY));
+        OnlineLearner sgd = learners.open(
+                new OnlineLearner(new NetworkSpec(8, List.of(16), "relu", 4, "sgd", 0.01, 42).build(), REPLAY));
         assertThatThrownBy(() -> sgd.readState(new DataInputStream(new ByteArrayInputStream(state))))
                 .isInstanceOf(IOException.class).hasMessageContaining("optimizer");
         OnlineLearner noReplay = learners.open(new OnlineLearner(SPEC.build(), LearnerOptions.plain(16)));

@@ -7,10 +7,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.Sample;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.trainer.Blobs;
 import io.streamlearn.trainer.TrainerConfig;
 import java.time.Duration;
@@ -25,9 +24,8 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A second trainer of the same model takes over: its transactional id is the first one's, so starting it fences the
@@ -36,31 +34,23 @@ import org.junit.jupiter.api.Test;
 class TrainerFencingIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String MODEL = "takeover";
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 3);
-        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS, Topics.DRIFT_ALERTS),
-                TIMEOUT);
-    }
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(3);
 
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
     }
 
     @Test
     void shouldStopTheFirstTrainerWithAClearErrorWhenASecondOneOfTheSameModelStarts() throws Exception {
         Blobs blobs = new Blobs(4, 8, 5);
         produce(blobs.take(200));
-        TrainerService first = new TrainerService(config(), kafka, new CollectorRegistry());
+        TrainerService first = new TrainerService(config(), kafka(), new CollectorRegistry());
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         Thread firstThread = new Thread(first, "trainer-first");
         firstThread.setUncaughtExceptionHandler((t, e) -> firstFailure.set(e));
-        TrainerService second = new TrainerService(config(), kafka, new CollectorRegistry());
+        TrainerService second = new TrainerService(config(), kafka(), new CollectorRegistry());
         Thread secondThread = new Thread(second, "trainer-second");
         try {
             firstThread.start();
@@ -105,7 +95,7 @@ class TrainerFencingIT {
     }
 
     private static void produce(List<Sample> samples) {
-        Properties props = KafkaClients.producer(kafka, "trainer-fencing-it-producer");
+        Properties props = KafkaClients.producer(kafka(), "trainer-fencing-it-producer");
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (Sample s : samples) {
                 producer.send(new ProducerRecord<>(Topics.SAMPLES.name(), s.getId(), s.toByteArray()));

@@ -7,11 +7,10 @@ import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.Sample;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.trainer.Blobs;
 import io.streamlearn.trainer.TrainerConfig;
 import java.time.Duration;
@@ -35,9 +34,8 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A trainer that the group drops (its partitions are lost, not revoked) must not commit their offsets afterwards:
@@ -50,33 +48,24 @@ class TrainerLostPartitionsIT {
     private static final String MODEL = "lost";
     private static final String GROUP = "trainer-lost-it";
     private static final int SAMPLES = 350;
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        // The trainer notices at its next heartbeat that the group dropped it: 10 s apart, so that the test's
-        // stand-in for the new owner most likely commits before that (if not, the test drops the trainer again).
-        kafka = new KafkaSettings(broker.bootstrapServers(), 3, (short) 1,
-                Map.of("heartbeat.interval.ms", "10000"));
-        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS, Topics.DRIFT_ALERTS),
-                TIMEOUT);
-    }
+    // The trainer notices at its next heartbeat that the group dropped it: 10 s apart, so that the test's
+    // stand-in for the new owner most likely commits before that (if not, the test drops the trainer again).
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(3, Map.of("heartbeat.interval.ms", "10000"));
 
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
     }
 
     @Test
     void shouldNotCommitOverTheNewOwnerAfterTheGroupDropsIt() throws Exception {
         produce(new Blobs(4, 8, 21).take(SAMPLES));
         CollectorRegistry registry = new CollectorRegistry();
-        TrainerService service = new TrainerService(config(), kafka, registry);
+        TrainerService service = new TrainerService(config(), kafka(), registry);
         Thread thread = new Thread(service, "trainer-lost-it");
         thread.start();
-        try (Admin admin = Admin.create(KafkaClients.common(kafka, "trainer-lost-it-admin"))) {
+        try (Admin admin = Admin.create(KafkaClients.common(kafka(), "trainer-lost-it-admin"))) {
             await("the trainer learns every sample").atMost(TIMEOUT)
                     .until(() -> service.samplesLearned() == SAMPLES);
             assertThat(committed(admin)).as("nothing committed yet: no snapshot is due").isEmpty();
@@ -150,12 +139,12 @@ class TrainerLostPartitionsIT {
     }
 
     private static List<TopicPartition> partitions() {
-        return IntStream.range(0, kafka.partitions()).mapToObj(p -> new TopicPartition(Topics.SAMPLES.name(), p))
+        return IntStream.range(0, kafka().partitions()).mapToObj(p -> new TopicPartition(Topics.SAMPLES.name(), p))
                 .toList();
     }
 
     private static void produce(List<Sample> samples) throws Exception {
-        Properties props = KafkaClients.producer(kafka, "trainer-lost-it-producer");
+        Properties props = KafkaClients.producer(kafka(), "trainer-lost-it-producer");
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (Sample s : samples) {
                 producer.send(new ProducerRecord<>(Topics.SAMPLES.name(), s.getId(), s.toByteArray()));
@@ -165,7 +154,7 @@ class TrainerLostPartitionsIT {
     }
 
     private static ModelSnapshot lastSnapshot() {
-        Properties props = KafkaClients.consumer(kafka, "trainer-lost-it-reader", null);
+        Properties props = KafkaClients.consumer(kafka(), "trainer-lost-it-reader", null);
         try (var consumer = new KafkaConsumer<>(props, Topics.MODELS.keySerde().deserializer(),
                 Topics.MODELS.valueSerde().deserializer())) {
             List<TopicPartition> models = consumer.partitionsFor(Topics.MODELS.name()).stream()

@@ -11,7 +11,6 @@ import io.prometheus.client.CollectorRegistry;
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.config.Settings;
 import io.streamlearn.common.kafka.KafkaClients;
-import io.streamlearn.common.kafka.TopicAdmin;
 import io.streamlearn.common.topic.Topic;
 import io.streamlearn.common.topic.Topics;
 import io.streamlearn.common.wire.DeadLetter;
@@ -19,7 +18,7 @@ import io.streamlearn.common.wire.DriftAlert;
 import io.streamlearn.common.wire.ModelSnapshot;
 import io.streamlearn.common.wire.PartitionOffset;
 import io.streamlearn.common.wire.Sample;
-import io.streamlearn.embedded.EmbeddedKafka;
+import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.trainer.Blobs;
 import io.streamlearn.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -41,29 +40,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer against a real in-process broker: learning, dead letters, snapshots and their transactions. */
 class TrainerServiceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String MODEL = "blobs";
-    private static EmbeddedKafka broker;
-    private static KafkaSettings kafka;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start();
-        kafka = KafkaSettings.local(broker.bootstrapServers(), 2);
-        TopicAdmin.ensureTopics(kafka, List.of(Topics.SAMPLES, Topics.MODELS, Topics.DEAD_LETTERS, Topics.DRIFT_ALERTS),
-                TIMEOUT);
-    }
+    @RegisterExtension
+    static final KafkaBroker BROKER = new KafkaBroker(2);
 
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    private static KafkaSettings kafka() {
+        return BROKER.settings();
     }
 
     @TempDir
@@ -91,7 +81,7 @@ class TrainerServiceIT {
         Map<String, RecordMetadata> bad = produce(training);
 
         CollectorRegistry registry = new CollectorRegistry();
-        TrainerService service = new TrainerService(config("500", "1000"), kafka, registry);
+        TrainerService service = new TrainerService(config("500", "1000"), kafka(), registry);
         Thread thread = new Thread(service, "trainer-it");
         thread.start();
         List<ModelSnapshot> snapshots;
@@ -156,7 +146,7 @@ class TrainerServiceIT {
     private void shouldResumeFromTheCheckpointAndReactToItsDriftAlerts(ModelSnapshot previous) throws Exception {
         produce(new Blobs(4, 8, 12).take(100).stream().map(s -> s.toBuilder().setId("more-" + s.getId()).build()).toList());
         CollectorRegistry registry = new CollectorRegistry();
-        TrainerService service = new TrainerService(config("1000000", "600000"), kafka, registry);
+        TrainerService service = new TrainerService(config("1000000", "600000"), kafka(), registry);
         Thread thread = new Thread(service, "trainer-it-2");
         thread.start();
         try {
@@ -186,7 +176,7 @@ class TrainerServiceIT {
     }
 
     private static void produceAlerts() throws Exception {
-        Properties props = KafkaClients.producer(kafka, "trainer-it-alerts");
+        Properties props = KafkaClients.producer(kafka(), "trainer-it-alerts");
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (String model : List.of("other-model", MODEL, MODEL)) {
                 DriftAlert alert = DriftAlert.newBuilder().setModelName(model).setKind(DriftAlert.Kind.ERROR_RATE)
@@ -208,7 +198,7 @@ class TrainerServiceIT {
                 500, Sample.newBuilder().setId("short").addFeatures(1).addFeatures(2).addFeatures(3).build().toByteArray(),
                 1000, samples.get(0).toBuilder().setFeatures(3, Float.NaN).build().toByteArray(),
                 1500, samples.get(1).toBuilder().setLabel(7).build().toByteArray());
-        Properties props = KafkaClients.producer(kafka, "trainer-it-producer");
+        Properties props = KafkaClients.producer(kafka(), "trainer-it-producer");
         Map<String, RecordMetadata> bad = new HashMap<>();
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < samples.size(); i++) {
@@ -225,7 +215,7 @@ class TrainerServiceIT {
     }
 
     private static <V> List<V> read(Topic<String, V> topic, Predicate<List<V>> until) {
-        Properties props = KafkaClients.consumer(kafka, "trainer-it-reader", null);
+        Properties props = KafkaClients.consumer(kafka(), "trainer-it-reader", null);
         try (var consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
@@ -243,7 +233,7 @@ class TrainerServiceIT {
     }
 
     private static Map<TopicPartition, Long> committedOffsets() throws Exception {
-        try (Admin admin = Admin.create(KafkaClients.common(kafka, "trainer-it-admin"))) {
+        try (Admin admin = Admin.create(KafkaClients.common(kafka(), "trainer-it-admin"))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("streamlearn-trainer")
                     .partitionsToOffsetAndMetadata().get();
             return committed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));

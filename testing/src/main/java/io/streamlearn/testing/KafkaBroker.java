@@ -1,4 +1,4 @@
-package io.streamlearn.scorer.testing;
+package io.streamlearn.testing;
 
 import io.streamlearn.common.config.KafkaSettings;
 import io.streamlearn.common.kafka.TopicAdmin;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One embedded broker per test class with every pipeline topic created and ready:
- * {@code @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker(2);}.
+ * One embedded broker per test class with every pipeline topic created and ready, for the services' integration
+ * tests: {@code @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker(2);}.
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private final int partitions;
