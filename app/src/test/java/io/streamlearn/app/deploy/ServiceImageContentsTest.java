@@ -36,6 +36,7 @@ class ServiceImageContentsTest {
     private static final String ONNX_RUNTIME = "com.microsoft.onnxruntime:onnxruntime";
     private static final String KAFKA_STREAMS = "org.apache.kafka:kafka-streams";
     private static final List<String> NEVER_IN_AN_IMAGE = List.of("io.streamlearn:streamlearn-embedded-kafka",
+            "io.streamlearn:streamlearn-testing",
             "io.streamlearn:streamlearn-app", "org.apache.kafka:kafka_2.13", "org.apache.kafka:kafka-server",
             "org.junit", "org.assertj", "org.apache.kafka:kafka-streams-test-utils");
 
